@@ -1,0 +1,8 @@
+export {
+  assertStreamInvariants,
+  type ConformanceFault,
+  type ConformanceHarness,
+  type ConformanceOptions,
+  runConformanceSuite,
+} from './conformance.js';
+export { MockAdapter, type MockAdapterOptions, type MockFaults, mockError } from './mock-adapter.js';
