@@ -1,0 +1,74 @@
+import type { ServerResponse } from 'node:http';
+import { type ErrorCode, isOrchError, type OrchError, toOrchError } from '@orch/adapter-api';
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  INVALID_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
+  MODEL_LOADING: 503,
+  UPSTREAM_ERROR: 502,
+  TIMEOUT: 504,
+  NETWORK: 502,
+  CANCELLED: 499,
+  PROTOCOL: 502,
+  UNSUPPORTED: 400,
+  INTERNAL: 500,
+};
+
+/** The HTTP status the daemon answers for an error (the error's own status wins for 4xx it carries). */
+export function statusFor(err: OrchError): number {
+  if (err.code === 'INVALID_REQUEST' || err.code === 'NOT_FOUND' || err.code === 'RATE_LIMITED') {
+    return err.status && err.status >= 400 && err.status < 500 ? err.status : STATUS_BY_CODE[err.code];
+  }
+  return STATUS_BY_CODE[err.code];
+}
+
+/** The daemon's error body: `{ error: { code, message, retriable, field?, retry_after_ms? } }`. */
+export function errorBody(err: OrchError): { error: Record<string, unknown> } {
+  const error: Record<string, unknown> = { code: err.upstreamType ?? err.code, message: err.message, retriable: err.retriable };
+  if (err.field !== undefined) error.field = err.field;
+  if (err.retryAfterMs !== undefined) error.retry_after_ms = err.retryAfterMs;
+  return { error };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, value: unknown): void {
+  const err = isOrchError(value) ? value : toOrchError(value);
+  const headers: Record<string, string> = {};
+  if (err.retryAfterMs !== undefined) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
+    headers['x-backoff-ms'] = String(Math.round(err.retryAfterMs));
+  }
+  sendJson(res, statusFor(err), errorBody(err), headers);
+}
+
+/** Starts an SSE response; tokens are flushed one write each (no buffering proxies: x-accel-buffering). */
+export function startSse(res: ServerResponse, headers: Record<string, string> = {}): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    ...headers,
+  });
+  res.flushHeaders();
+}
+
+export function writeSse(res: ServerResponse, data: string, event?: string): boolean {
+  return res.write(event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`);
+}

@@ -1,0 +1,33 @@
+// How HTTP route modules plug into the daemon's server. The server owns parsing limits, auth,
+// correlation ids, overhead timing and error rendering; a module only maps requests to the core.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Orchestrator } from '../core/orchestrator-types.js';
+
+export type RouteAuth = 'public' | 'user' | 'admin';
+
+export interface RequestContext {
+  correlationId: string;
+  /** Path parameters, e.g. { id } for /v2/tasks/:id (already URL-decoded). */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** Aborts when the client goes away. */
+  signal: AbortSignal;
+  log: Logger;
+  /** Reads and JSON-parses the body within the size limit (400 on bad JSON, 413 over the limit). */
+  json(): Promise<unknown>;
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
+
+export interface RouteRegistry {
+  add(method: 'GET' | 'POST' | 'PUT' | 'DELETE', pattern: string, handler: RouteHandler, opts?: { auth?: RouteAuth }): void;
+}
+
+export interface RouteModuleDeps {
+  orchestrator: Orchestrator;
+  log: Logger;
+}
+
+/** Each API family exports one of these (routes/native.ts, routes/openai.ts, routes/tgi.ts, ...). */
+export type RouteModule = (routes: RouteRegistry, deps: RouteModuleDeps) => void;
