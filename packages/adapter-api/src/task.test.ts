@@ -20,7 +20,9 @@ describe('TaskRequest validation', () => {
     expect(fieldOf({ prompt: 'a', top_p: 0 })).toBe('top_p');
     expect(fieldOf({ prompt: 'a', unknown_field: 1 })).toBe('(root)');
     expect(fieldOf({ prompt: 'a', timeouts: { idle_ms: -1 } })).toBe('timeouts.idle_ms');
-    expect(fieldOf({ prompt: 'a', tool_choice: { type: 'function', function: { name: 'f' } } })).toBe('tool_choice');
+    expect(fieldOf({ prompt: 'a', tool_choice: { type: 'function', function: { name: 'f' } } })).toBe(
+      'tool_choice',
+    );
     expect(fieldOf({ messages: [{ role: 'tool', content: 'x' }] })).toBe('messages.0.tool_call_id');
   });
 

@@ -119,7 +119,8 @@ export function runConformanceSuite(
 
     it('[ADAPTER-CANCEL-1] cancel(jobId) ends the stream with CANCELLED and no token after it', async (ctx) => {
       const h = await setup();
-      if (!(await h.fault('hang-after-first-token'))) return ctx.skip('hang-after-first-token cannot be produced by this engine');
+      if (!(await h.fault('hang-after-first-token')))
+        return ctx.skip('hang-after-first-token cannot be produced by this engine');
       const stream = h.adapter.submit(h.task());
       const after: TokenEvent[] = [];
       let cancelled = false;
@@ -138,7 +139,8 @@ export function runConformanceSuite(
 
     it('[ADAPTER-CANCEL-2] aborting the signal cancels the job and reaches the engine', async (ctx) => {
       const h = await setup();
-      if (!(await h.fault('hang-after-first-token'))) return ctx.skip('hang-after-first-token cannot be produced by this engine');
+      if (!(await h.fault('hang-after-first-token')))
+        return ctx.skip('hang-after-first-token cannot be produced by this engine');
       const ac = new AbortController();
       const stream = h.adapter.submit(h.task(), { signal: ac.signal });
       const aborted = h.upstreamAborted?.();
@@ -155,7 +157,8 @@ export function runConformanceSuite(
 
     it('[ADAPTER-CANCEL-3] breaking out of the loop cancels the job', async (ctx) => {
       const h = await setup();
-      if (!(await h.fault('hang-after-first-token'))) return ctx.skip('hang-after-first-token cannot be produced by this engine');
+      if (!(await h.fault('hang-after-first-token')))
+        return ctx.skip('hang-after-first-token cannot be produced by this engine');
       const stream = h.adapter.submit(h.task());
       const aborted = h.upstreamAborted?.();
       for await (const ev of stream) {
@@ -170,7 +173,8 @@ export function runConformanceSuite(
 
     it('[ADAPTER-TIMEOUT-1] a first-token deadline ends the job with TIMEOUT first_token', async (ctx) => {
       const h = await setup();
-      if (!(await h.fault('hang-before-first-token'))) return ctx.skip('hang-before-first-token cannot be produced by this engine');
+      if (!(await h.fault('hang-before-first-token')))
+        return ctx.skip('hang-before-first-token cannot be produced by this engine');
       const events = await collect(
         h.adapter.submit({ ...h.task(), timeouts: { first_token_ms: timeoutMs } }),
       );
@@ -185,7 +189,8 @@ export function runConformanceSuite(
 
     it('[ADAPTER-TIMEOUT-2] an idle deadline after a token ends the job with a non-retriable TIMEOUT idle', async (ctx) => {
       const h = await setup();
-      if (!(await h.fault('hang-after-first-token'))) return ctx.skip('hang-after-first-token cannot be produced by this engine');
+      if (!(await h.fault('hang-after-first-token')))
+        return ctx.skip('hang-after-first-token cannot be produced by this engine');
       const events = await collect(h.adapter.submit({ ...h.task(), timeouts: { idle_ms: timeoutMs } }));
       assertStreamInvariants(events);
       const last = events[events.length - 1];
@@ -199,7 +204,8 @@ export function runConformanceSuite(
 
     it('[ADAPTER-TIMEOUT-3] a total deadline ends the job with TIMEOUT total', async (ctx) => {
       const h = await setup();
-      if (!(await h.fault('hang-after-first-token'))) return ctx.skip('hang-after-first-token cannot be produced by this engine');
+      if (!(await h.fault('hang-after-first-token')))
+        return ctx.skip('hang-after-first-token cannot be produced by this engine');
       const events = await collect(h.adapter.submit({ ...h.task(), timeouts: { total_ms: timeoutMs } }));
       const last = events[events.length - 1];
       expect(last?.type === 'error' && last.timeout_phase).toBe('total');
@@ -207,7 +213,8 @@ export function runConformanceSuite(
 
     it('[ADAPTER-STREAM-3] a stream that breaks after its first token ends in error, never end', async (ctx) => {
       const h = await setup();
-      if (!(await h.fault('fail-after-first-token'))) return ctx.skip('fail-after-first-token cannot be produced by this engine');
+      if (!(await h.fault('fail-after-first-token')))
+        return ctx.skip('fail-after-first-token cannot be produced by this engine');
       const events = await collect(h.adapter.submit(h.task()));
       assertStreamInvariants(events);
       const last = events[events.length - 1];
@@ -220,7 +227,8 @@ export function runConformanceSuite(
 
     it('[ADAPTER-ERR-1] a retriable refusal before the first token is a retriable error', async (ctx) => {
       const h = await setup();
-      if (!(await h.fault('fail-retriable-before-start'))) return ctx.skip('fail-retriable-before-start cannot be produced by this engine');
+      if (!(await h.fault('fail-retriable-before-start')))
+        return ctx.skip('fail-retriable-before-start cannot be produced by this engine');
       const events = await collect(h.adapter.submit(h.task()));
       assertStreamInvariants(events);
       const last = events[events.length - 1];
