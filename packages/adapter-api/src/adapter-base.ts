@@ -8,7 +8,7 @@ import type {
   WorkerAdapter,
 } from './adapter.js';
 import { OrchError } from './errors.js';
-import type { SourceEvent } from './events.js';
+import type { SourceYield } from './events.js';
 import { collectResult } from './generate.js';
 import { StatsTracker } from './stats-tracker.js';
 import { parseTask, type TaskRequest, type TaskRequestInput } from './task.js';
@@ -35,7 +35,7 @@ export abstract class AdapterBase implements WorkerAdapter {
   protected abstract modelFor(task: TaskRequest): string;
   /** The engine version as best known (may be 'unknown' until props() ran). */
   protected abstract engineVersion(): string;
-  protected abstract run(task: TaskRequest, ctx: SourceContext): AsyncIterable<SourceEvent>;
+  protected abstract run(task: TaskRequest, ctx: SourceContext): AsyncIterable<SourceYield>;
   abstract health(options?: SubmitOptions): Promise<HealthReport>;
   abstract props(options?: SubmitOptions): Promise<AdapterProps>;
 

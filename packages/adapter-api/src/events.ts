@@ -98,3 +98,6 @@ export type SourceEvent =
       tool_calls?: EndEvent['tool_calls'];
       usage?: Partial<Usage>;
     };
+
+/** A source may yield one event or all the events one network read produced. */
+export type SourceYield = SourceEvent | readonly SourceEvent[];

@@ -30,6 +30,7 @@ export {
   type FinishReason,
   MetricsSchema,
   type SourceEvent,
+  type SourceYield,
   type StartedEvent,
   StartedEventSchema,
   type StreamMetrics,

@@ -117,4 +117,44 @@ describe('TokenStream invariants', () => {
     expect(foreign instanceof OrchError).toBe(true);
     expect(new Error('x') instanceof OrchError).toBe(false);
   });
+
+  it('[ADAPTER-STREAM-9] a source may yield batches; events come out one by one, in order', async () => {
+    const stream = createTokenStream({
+      jobId: 'b',
+      engine: 'test',
+      model: 'm',
+      async *source() {
+        yield [{ type: 'started', engine_version: '9' }, { type: 'token', text: 'a' }, { type: 'token', text: 'b' }];
+        yield [{ type: 'token', text: 'c' }, { type: 'end', finish_reason: 'length' }, { type: 'token', text: 'x' }];
+      },
+    });
+    const events = await all(stream);
+    expect(events.map((e) => (e.type === 'token' ? `${e.index}:${e.text}` : e.type))).toEqual([
+      'started',
+      '0:a',
+      '1:b',
+      '2:c',
+      'end',
+    ]);
+    expect(events[0]).toMatchObject({ engine_version: '9' });
+  });
+
+  it('[ADAPTER-CANCEL-4] a source that ignores its signal cannot hold the consumer after cancel', async () => {
+    const stream = createTokenStream({
+      jobId: 'h',
+      engine: 'test',
+      model: 'm',
+      async *source() {
+        yield { type: 'token', text: 'a' };
+        await new Promise(() => {});
+      },
+    });
+    const seen: string[] = [];
+    for await (const ev of stream) {
+      seen.push(ev.type);
+      if (ev.type === 'token') setImmediate(() => stream.cancel());
+    }
+    expect(seen).toEqual(['started', 'token', 'error']);
+    expect(await stream.result).toMatchObject({ code: 'CANCELLED', tokens_emitted: 1 });
+  });
 });

@@ -4,6 +4,7 @@ import type {
   EndEvent,
   ErrorEvent,
   SourceEvent,
+  SourceYield,
   StartedEvent,
   TokenEvent,
   TokenTextEvent,
@@ -34,10 +35,11 @@ export interface TokenStreamInit {
   signal?: AbortSignal;
   timeouts?: Timeouts;
   /**
-   * The adapter's side: yields SourceEvents, must stop (and close its socket) when `signal`
+   * The adapter's side: yields SourceEvents (or arrays of them, e.g. all events of one network
+   * read), must stop (and close its socket) when `signal`
    * aborts, and throws OrchError for failures. It never sees the consumer directly.
    */
-  source: (signal: AbortSignal) => AsyncIterable<SourceEvent>;
+  source: (signal: AbortSignal) => AsyncIterable<SourceYield>;
   hooks?: TokenStreamHooks;
   now?: () => number;
 }
@@ -145,21 +147,14 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
 
   private async *run(): AsyncGenerator<TokenEvent, void, undefined> {
     const signal = this.controller.signal;
-    const t0 = this.now();
-    let firstTokenAt = 0;
-    let started = false;
-    let terminal: TerminalEvent | undefined;
-    let texts: string[] | undefined = [];
+    const st: RunState = { t0: this.now(), firstTokenAt: 0, started: false, terminal: undefined, texts: [] };
     const { timeouts } = this.init;
 
-    // One promise for the whole stream, raced against each step, so a source that ignores its
-    // signal still cannot keep the consumer waiting after a cancel or a deadline.
-    let rejectAborted: (e: unknown) => void = noop;
-    const aborted = new Promise<never>((_, reject) => {
-      rejectAborted = reject;
-    });
-    aborted.catch(noop);
-    const onAbort = () => rejectAborted(signal.reason);
+    // Each pull races the source against the abort through a fresh promise (not Promise.race on a
+    // long-lived one, whose reactions pile up per token), so a source that ignores its signal
+    // still cannot keep the consumer waiting after a cancel or a deadline.
+    let rejectPending: ((e: unknown) => void) | undefined;
+    const onAbort = () => rejectPending?.(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
 
     const fire = (phase: 'first_token' | 'idle' | 'total', ms: number) => () => {
@@ -172,114 +167,127 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     const totalTimer = timeouts?.total_ms
       ? setTimeout(fire('total', timeouts.total_ms), timeouts.total_ms)
       : undefined;
-    let phaseTimer = timeouts?.first_token_ms
+    st.phaseTimer = timeouts?.first_token_ms
       ? setTimeout(fire('first_token', timeouts.first_token_ms), timeouts.first_token_ms)
       : undefined;
+    st.idleMs = timeouts?.idle_ms;
+    st.onIdle = st.idleMs ? fire('idle', st.idleMs) : undefined;
 
-    let iterator: AsyncIterator<SourceEvent> | undefined;
+    let iterator: AsyncIterator<SourceYield> | undefined;
     let sourceDone = false;
     try {
       iterator = this.init.source(signal)[Symbol.asyncIterator]();
-      while (terminal === undefined) {
-        let step: IteratorResult<SourceEvent>;
+      const it = iterator;
+      while (st.terminal === undefined) {
+        let step: IteratorResult<SourceYield>;
         try {
-          step = await Promise.race([iterator.next(), aborted]);
+          step = await new Promise<IteratorResult<SourceYield>>((resolve, reject) => {
+            rejectPending = reject;
+            it.next().then(resolve, reject);
+          });
         } catch (err) {
           sourceDone = !signal.aborted;
-          terminal = this.errorEvent(signal.aborted ? toOrchError(signal.reason) : toOrchError(err));
+          st.terminal = this.errorEvent(signal.aborted ? toOrchError(signal.reason) : toOrchError(err));
           break;
         }
         if (signal.aborted) {
-          terminal = this.errorEvent(toOrchError(signal.reason));
+          st.terminal = this.errorEvent(toOrchError(signal.reason));
           break;
         }
         if (step.done) {
           sourceDone = true;
-          terminal = this.errorEvent(
+          st.terminal = this.errorEvent(
             new OrchError('PROTOCOL', 'The engine stream ended without a final event', {
               retriable: this.tokensEmitted === 0,
             }),
           );
           break;
         }
-        const ev = step.value;
-        if (ev.type === 'started') {
-          if (!started) {
-            started = true;
-            yield this.deliver(this.startedEvent(ev));
+        // Sources may hand over everything one network read produced at once: one await per
+        // read, not per token.
+        const batch = step.value;
+        const list: readonly SourceEvent[] = Array.isArray(batch) ? batch : [batch as SourceEvent];
+        for (const ev of list) {
+          if (signal.aborted || st.terminal !== undefined) break;
+          if (!st.started) {
+            st.started = true;
+            yield this.deliver(this.startedEvent(ev.type === 'started' ? ev : { type: 'started' }));
+            if (ev.type === 'started') continue;
           }
-          continue;
+          const out = this.handle(ev, st);
+          if (out) yield this.deliver(out);
         }
-        if (!started) {
-          started = true;
-          yield this.deliver(this.startedEvent({ type: 'started' }));
+        if (signal.aborted && st.terminal === undefined) {
+          st.terminal = this.errorEvent(toOrchError(signal.reason));
         }
-        if (ev.type === 'token') {
-          if (this.tokensEmitted === 0) {
-            firstTokenAt = this.now();
-            if (phaseTimer) clearTimeout(phaseTimer);
-            phaseTimer = timeouts?.idle_ms
-              ? setTimeout(fire('idle', timeouts.idle_ms), timeouts.idle_ms)
-              : undefined;
-          } else {
-            phaseTimer?.refresh();
-          }
-          const token: TokenTextEvent = {
-            type: 'token',
-            job_id: this.jobId,
-            index: this.tokensEmitted++,
-            text: ev.text,
-          };
-          if (ev.token_id !== undefined) token.token_id = ev.token_id;
-          if (ev.logprob !== undefined) token.logprob = ev.logprob;
-          if (ev.special !== undefined) token.special = ev.special;
-          if (texts && !ev.special) texts.push(ev.text);
-          yield this.deliver(token);
-          continue;
-        }
-        // 'end'
-        const end = this.now();
-        const completion = ev.usage?.completion_tokens ?? this.tokensEmitted;
-        const decodeMs = firstTokenAt ? end - firstTokenAt : 0;
-        const endEvent: EndEvent = {
-          type: 'end',
-          job_id: this.jobId,
-          finish_reason: ev.finish_reason,
-          text: ev.text ?? (texts ?? []).join(''),
-          usage: { completion_tokens: completion },
-          metrics: {
-            ttft_ms: round(firstTokenAt ? firstTokenAt - t0 : end - t0),
-            total_ms: round(end - t0),
-            tokens_per_second:
-              decodeMs > 0 && completion > 1 ? round(((completion - 1) * 1000) / decodeMs) : 0,
-          },
-        };
-        if (ev.usage?.prompt_tokens !== undefined) endEvent.usage.prompt_tokens = ev.usage.prompt_tokens;
-        if (ev.tool_calls?.length) endEvent.tool_calls = ev.tool_calls;
-        texts = undefined;
-        terminal = endEvent;
       }
-      if (!started) yield this.deliver(this.startedEvent({ type: 'started' }));
-      const final = terminal;
+      if (!st.started) yield this.deliver(this.startedEvent({ type: 'started' }));
+      const final = st.terminal;
       this.settle(final);
       yield final;
     } finally {
       if (totalTimer) clearTimeout(totalTimer);
-      if (phaseTimer) clearTimeout(phaseTimer);
+      if (st.phaseTimer) clearTimeout(st.phaseTimer);
       signal.removeEventListener('abort', onAbort);
       if (!this.settled) {
         // The consumer left early (break / return): that is a cancel.
         const reason = cancelledError('The consumer stopped reading the stream');
         if (!signal.aborted) this.controller.abort(reason);
         this.settle(this.errorEvent(reason));
-      } else if (!signal.aborted && terminal?.type === 'error') {
-        this.controller.abort(new OrchError(terminal.code, terminal.message));
+      } else if (!signal.aborted && st.terminal?.type === 'error') {
+        this.controller.abort(new OrchError(st.terminal.code, st.terminal.message));
       }
       if (iterator && !sourceDone) {
         // Let the source release its socket; a source stuck in return() must not hold us.
         iterator.return?.().catch(noop);
       }
     }
+  }
+
+  /** One non-terminal or terminal source event → the event to deliver (undefined: nothing). */
+  private handle(ev: SourceEvent, st: RunState): TokenEvent | undefined {
+    if (ev.type === 'started') return undefined;
+    if (ev.type === 'token') {
+      if (this.tokensEmitted === 0) {
+        st.firstTokenAt = this.now();
+        if (st.phaseTimer) clearTimeout(st.phaseTimer);
+        st.phaseTimer = st.onIdle ? setTimeout(st.onIdle, st.idleMs) : undefined;
+      } else {
+        st.phaseTimer?.refresh();
+      }
+      const token: TokenTextEvent = {
+        type: 'token',
+        job_id: this.jobId,
+        index: this.tokensEmitted++,
+        text: ev.text,
+      };
+      if (ev.token_id !== undefined) token.token_id = ev.token_id;
+      if (ev.logprob !== undefined) token.logprob = ev.logprob;
+      if (ev.special !== undefined) token.special = ev.special;
+      if (st.texts && !ev.special) st.texts.push(ev.text);
+      return token;
+    }
+    const end = this.now();
+    const completion = ev.usage?.completion_tokens ?? this.tokensEmitted;
+    const decodeMs = st.firstTokenAt ? end - st.firstTokenAt : 0;
+    const endEvent: EndEvent = {
+      type: 'end',
+      job_id: this.jobId,
+      finish_reason: ev.finish_reason,
+      text: ev.text ?? (st.texts ?? []).join(''),
+      usage: { completion_tokens: completion },
+      metrics: {
+        ttft_ms: round(st.firstTokenAt ? st.firstTokenAt - st.t0 : end - st.t0),
+        total_ms: round(end - st.t0),
+        tokens_per_second: decodeMs > 0 && completion > 1 ? round(((completion - 1) * 1000) / decodeMs) : 0,
+      },
+    };
+    if (ev.usage?.prompt_tokens !== undefined) endEvent.usage.prompt_tokens = ev.usage.prompt_tokens;
+    if (ev.tool_calls?.length) endEvent.tool_calls = ev.tool_calls;
+    st.texts = undefined;
+    st.terminal = endEvent;
+    // The terminal event is delivered by run() after settle, not here.
+    return undefined;
   }
 
   private startedEvent(ev: Extract<SourceEvent, { type: 'started' }>): StartedEvent {
@@ -328,6 +336,17 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
       this.resolveResult(terminal);
     }
   }
+}
+
+interface RunState {
+  t0: number;
+  firstTokenAt: number;
+  started: boolean;
+  terminal: TerminalEvent | undefined;
+  texts: string[] | undefined;
+  phaseTimer?: NodeJS.Timeout | undefined;
+  idleMs?: number | undefined;
+  onIdle?: (() => void) | undefined;
 }
 
 function round(n: number): number {
