@@ -124,8 +124,16 @@ describe('TokenStream invariants', () => {
       engine: 'test',
       model: 'm',
       async *source() {
-        yield [{ type: 'started', engine_version: '9' }, { type: 'token', text: 'a' }, { type: 'token', text: 'b' }];
-        yield [{ type: 'token', text: 'c' }, { type: 'end', finish_reason: 'length' }, { type: 'token', text: 'x' }];
+        yield [
+          { type: 'started', engine_version: '9' },
+          { type: 'token', text: 'a' },
+          { type: 'token', text: 'b' },
+        ];
+        yield [
+          { type: 'token', text: 'c' },
+          { type: 'end', finish_reason: 'length' },
+          { type: 'token', text: 'x' },
+        ];
       },
     });
     const events = await all(stream);
