@@ -1,0 +1,33 @@
+import { OrchError, type RedactedRequest } from '@orch/adapter-api';
+
+export interface AttemptDeadline {
+  signal: AbortSignal;
+  dispose(): void;
+}
+
+/** A per-attempt deadline merged with the caller's signal; the deadline aborts with a TIMEOUT OrchError. */
+export function attemptDeadline(
+  ms: number,
+  outer: AbortSignal | undefined,
+  request: RedactedRequest,
+): AttemptDeadline {
+  const controller = new AbortController();
+  const onOuter = (): void => controller.abort(outer?.reason);
+  if (outer?.aborted) controller.abort(outer.reason);
+  else outer?.addEventListener('abort', onOuter, { once: true });
+  const timer = setTimeout(() => {
+    controller.abort(
+      new OrchError('TIMEOUT', `No complete response within ${ms} ms`, {
+        timeoutPhase: 'total',
+        request,
+      }),
+    );
+  }, ms);
+  return {
+    signal: controller.signal,
+    dispose(): void {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
+    },
+  };
+}
