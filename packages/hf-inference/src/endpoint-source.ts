@@ -1,0 +1,76 @@
+import {
+  OrchError,
+  type SourceContext,
+  type SourceEvent,
+  type TaskRequest,
+  type TokenEvent,
+  type WorkerAdapter,
+} from '@orch/adapter-api';
+
+/** A terminal `error` event of the inner adapter, back into the OrchError it came from. */
+function errorFromEvent(ev: Extract<TokenEvent, { type: 'error' }>): OrchError {
+  return new OrchError(ev.code, ev.message, {
+    retriable: ev.retriable,
+    ...(ev.status !== undefined ? { status: ev.status } : {}),
+    ...(ev.retry_after_ms !== undefined ? { retryAfterMs: ev.retry_after_ms } : {}),
+    ...(ev.timeout_phase !== undefined ? { timeoutPhase: ev.timeout_phase } : {}),
+  });
+}
+
+/** TokenEvent → SourceEvent: the outer stream renumbers and re-times, so only the payload is kept. */
+function toSource(ev: TokenEvent): SourceEvent {
+  switch (ev.type) {
+    case 'started':
+      return {
+        type: 'started',
+        engine_version: ev.engine_version,
+        model: ev.model,
+        ...(ev.replica_id !== undefined ? { replica_id: ev.replica_id } : {}),
+      };
+    case 'token': {
+      const t: SourceEvent = { type: 'token', text: ev.text };
+      if (ev.token_id !== undefined) t.token_id = ev.token_id;
+      if (ev.logprob !== undefined) t.logprob = ev.logprob;
+      if (ev.special !== undefined) t.special = ev.special;
+      return t;
+    }
+    case 'end':
+      return {
+        type: 'end',
+        finish_reason: ev.finish_reason,
+        text: ev.text,
+        usage: ev.usage,
+        ...(ev.tool_calls ? { tool_calls: ev.tool_calls } : {}),
+      };
+    case 'error':
+      throw errorFromEvent(ev);
+  }
+}
+
+/**
+ * Endpoint mode: an Inference Endpoint is a TGI server, so the job runs on a TgiHttpAdapter (tgi-http's
+ * wire code, not a copy) and its events are re-emitted under this adapter's engine and stats. The
+ * outer stream owns the deadlines (the inner task carries none) and its abort reaches the inner job.
+ */
+export async function* endpointSource(
+  inner: WorkerAdapter,
+  task: TaskRequest,
+  ctx: SourceContext,
+): AsyncGenerator<SourceEvent, void, undefined> {
+  const { timeouts: _outerDeadlines, ...innerTask } = task;
+  if (ctx.nonStreaming) {
+    const r = await inner.generate(innerTask, { signal: ctx.signal, stream: false });
+    yield { type: 'started', engine_version: r.engine_version, model: r.model };
+    if (r.text !== '') yield { type: 'token', text: r.text };
+    yield {
+      type: 'end',
+      finish_reason: r.finish_reason,
+      text: r.text,
+      usage: r.usage,
+      ...(r.tool_calls ? { tool_calls: r.tool_calls } : {}),
+    };
+    return;
+  }
+  const stream = inner.submit(innerTask, { signal: ctx.signal });
+  for await (const ev of stream) yield toSource(ev);
+}
