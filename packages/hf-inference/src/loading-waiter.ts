@@ -7,10 +7,7 @@ export const LOADING_DEFAULTS = { maxWaitMs: 120_000, minDelayMs: 1000, maxDelay
 
 export interface LoadingWaitContext {
   signal: AbortSignal;
-  /**
-   * Told of every loading answer. The transport counted its 503 against the circuit breaker; the
-   * adapter uses this to undo that, since a loading model is an answer, not a failing upstream.
-   */
+  /** Told of every loading answer (the transport's breaker does not count them as failures). */
   onLoading?: (error: OrchError) => void;
   /** Told before each wait (for hooks/logs/tests). */
   onWait?: (info: { attempt: number; delayMs: number; error: OrchError }) => void;

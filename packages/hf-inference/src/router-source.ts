@@ -30,8 +30,7 @@ export async function* routerSource(
 ): AsyncGenerator<SourceYield, void, undefined> {
   const body = buildRouterBody(task, { model: cfg.model, provider: cfg.provider, stream: !ctx.nonStreaming });
   const started: SourceEvent = { type: 'started', engine_version: ROUTER_ENGINE_VERSION, model: body.model };
-  // A loading answer is not an upstream failure: give the breaker back what the transport counted.
-  const waitCtx = { signal: ctx.signal, onLoading: () => cfg.http.breaker?.onSuccess() };
+  const waitCtx = { signal: ctx.signal };
   if (ctx.nonStreaming) {
     const res = await withLoadingWait(
       () =>

@@ -40,8 +40,7 @@ export async function* serverlessSource(
     waitForModel: cfg.waitForModel,
   });
   const started: SourceEvent = { type: 'started', engine_version: SERVERLESS_ENGINE_VERSION, model };
-  // A loading answer is not an upstream failure: give the breaker back what the transport counted.
-  const waitCtx = { signal: ctx.signal, onLoading: () => cfg.http.breaker?.onSuccess() };
+  const waitCtx = { signal: ctx.signal };
   if (ctx.nonStreaming) {
     const res = await withLoadingWait(
       () =>

@@ -193,6 +193,20 @@ describe('HttpClient.requestJson (MockAgent)', () => {
     expect(c.breaker?.state).toBe('closed');
   });
 
+  it('[HTTP-BRK-3] a model still loading (503 mapped to MODEL_LOADING) does not open the breaker', async () => {
+    scripted('/x', [{ status: 503 }, { status: 503 }, { status: 503 }]);
+    const c = new HttpClient({
+      baseUrl: ORIGIN,
+      dispatcher: agent,
+      retry: false,
+      breaker: { failureThreshold: 1 },
+      mapErrorResponse: ({ status }) =>
+        status === 503 ? new OrchError('MODEL_LOADING', 'loading', { status }) : undefined,
+    });
+    for (let i = 0; i < 3; i++) expect((await rejection(c.requestJson('/x'))).code).toBe('MODEL_LOADING');
+    expect(c.breaker?.state).toBe('closed');
+  });
+
   it('[HTTP-AUTH-1] sends bearer auth, extra headers, and merges extra body fields', async () => {
     const calls = scripted('/v1/x', [{ status: 200, body: '{"ok":1}' }]);
     const c = new HttpClient({

@@ -408,6 +408,8 @@ export class HttpClient {
 
 /** Upstream trouble (5xx, transport, timeouts, garbage) counts; caller mistakes and 429 backpressure do not. */
 function isBreakerFailure(err: OrchError): boolean {
+  // A model that is still loading is an engine warming up, not an engine failing.
+  if (err.code === 'MODEL_LOADING') return false;
   if (err.status !== undefined) return err.status >= 500;
   return err.code === 'NETWORK' || err.code === 'TIMEOUT' || err.code === 'PROTOCOL';
 }
