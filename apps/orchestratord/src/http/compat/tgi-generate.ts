@@ -1,0 +1,236 @@
+// POST /generate and /generate_stream in TGI's wire format (see shared notes tgi-wire.md §4–§5).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EndEvent, FinishReason, TokenTextEvent } from '@orch/adapter-api';
+import type { JobHandle } from '../../core/orchestrator-types.js';
+import { startSse } from '../respond.js';
+import type { RequestContext, RouteModuleDeps } from '../route-types.js';
+import { errorFromEvent, type OpenedJob, openJob } from './job-stream.js';
+import { sendData } from './sse-sink.js';
+import {
+  type GenerateBody,
+  generateToTask,
+  parseGenerate,
+  sendTgiError,
+  tgiErrorBody,
+} from './tgi-request.js';
+
+interface TgiToken {
+  id: number;
+  text: string;
+  logprob: number | null;
+  special: boolean;
+}
+
+function tgiToken(ev: TokenTextEvent): TgiToken {
+  return {
+    id: ev.token_id ?? 0,
+    text: ev.text,
+    logprob: typeof ev.logprob === 'number' ? ev.logprob : null,
+    special: ev.special === true,
+  };
+}
+
+/** TGI says `eos_token` where the contract says `stop`. */
+function tgiFinish(reason: FinishReason): 'length' | 'eos_token' | 'stop_sequence' {
+  if (reason === 'length') return 'length';
+  if (reason === 'stop_sequence') return 'stop_sequence';
+  return 'eos_token';
+}
+
+function seedOf(job: JobHandle): number | null {
+  const seed = job.task.seed;
+  if (seed === undefined) return null;
+  const n = Number(seed);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** How TGI's compat `POST /` calls the handlers: the body already read, non-stream answers in an array. */
+export interface CompatCall {
+  raw: unknown;
+  array?: boolean;
+}
+
+async function submitAndOpen(
+  res: ServerResponse,
+  ctx: RequestContext,
+  deps: RouteModuleDeps,
+  streaming: boolean,
+  compat: CompatCall | undefined,
+): Promise<{ job: JobHandle; body: GenerateBody; opened: OpenedJob } | undefined> {
+  let body: GenerateBody;
+  let job: JobHandle;
+  try {
+    body = parseGenerate(compat ? compat.raw : await ctx.json(), streaming);
+    job = deps.orchestrator.submit(generateToTask(body), {
+      correlationId: ctx.correlationId,
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    sendTgiError(res, err);
+    return undefined;
+  }
+  let opened: OpenedJob;
+  try {
+    opened = await openJob(job);
+  } catch (err) {
+    sendTgiError(res, err);
+    return undefined;
+  }
+  if (opened.first.type === 'error') {
+    opened.close();
+    if (ctx.signal.aborted) res.destroy();
+    else sendTgiError(res, errorFromEvent(opened.first));
+    return undefined;
+  }
+  return { job, body, opened };
+}
+
+export async function handleGenerate(
+  _req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  deps: RouteModuleDeps,
+  compat?: CompatCall,
+): Promise<void> {
+  const s = await submitAndOpen(res, ctx, deps, false, compat);
+  if (!s) return;
+  const { job, body, opened } = s;
+  const tokens: TgiToken[] = [];
+  try {
+    let ev = opened.first;
+    while (true) {
+      if (ev.type === 'token') tokens.push(tgiToken(ev));
+      else if (ev.type === 'end') {
+        sendGenerated(res, job, body, ev, tokens, compat?.array === true);
+        return;
+      } else {
+        if (!res.destroyed) sendTgiError(res, errorFromEvent(ev));
+        return;
+      }
+      const next = await opened.next();
+      if (!next) {
+        res.destroy();
+        return;
+      }
+      ev = next;
+    }
+  } finally {
+    opened.close();
+    if (ctx.signal.aborted) job.cancel();
+  }
+}
+
+function sendGenerated(
+  res: ServerResponse,
+  job: JobHandle,
+  body: GenerateBody,
+  end: EndEvent,
+  tokens: TgiToken[],
+  array: boolean,
+) {
+  if (res.destroyed) return;
+  const p = body.parameters;
+  const text = p?.return_full_text ? body.inputs + end.text : end.text;
+  const out: Record<string, unknown> = { generated_text: text };
+  if (p?.details || p?.decoder_input_details) {
+    out.details = {
+      finish_reason: tgiFinish(end.finish_reason),
+      generated_tokens: end.usage.completion_tokens,
+      seed: seedOf(job),
+      prefill: [],
+      tokens,
+    };
+  }
+  const json = JSON.stringify(array ? [out] : out);
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+    'x-generated-tokens': String(end.usage.completion_tokens),
+    'x-prompt-tokens': String(end.usage.prompt_tokens ?? 0),
+  });
+  res.end(json);
+}
+
+/**
+ * TGI puts `generated_text` on the last token's event, but the daemon learns that a token was the
+ * last only when the end arrives. Visible tokens are never held back for that (it would delay every
+ * token by one); only a special token (an EOS, normally last) waits. When the last token was not
+ * special, a final event with an empty special token carries `generated_text` and `details`.
+ */
+export async function handleGenerateStream(
+  _req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  deps: RouteModuleDeps,
+  compat?: CompatCall,
+): Promise<void> {
+  const s = await submitAndOpen(res, ctx, deps, true, compat);
+  if (!s) return;
+  const { job, body, opened } = s;
+  let index = 0;
+  let held: TgiToken | undefined;
+  const event = (token: TgiToken, generated: string | null, details: unknown) =>
+    JSON.stringify({ index: ++index, token, generated_text: generated, details });
+  try {
+    startSse(res);
+    let ev = opened.first;
+    while (true) {
+      if (ev.type === 'token') {
+        if (held) await sendData(res, event(held, null, null));
+        held = undefined;
+        const token = tgiToken(ev);
+        if (token.special) held = token;
+        else await sendData(res, event(token, null, null));
+      } else if (ev.type === 'end') {
+        const p = body.parameters;
+        const generated = p?.return_full_text ? body.inputs + ev.text : ev.text;
+        const details = p?.details
+          ? {
+              finish_reason: tgiFinish(ev.finish_reason),
+              generated_tokens: ev.usage.completion_tokens,
+              seed: seedOf(job),
+              input_length: ev.usage.prompt_tokens ?? 0,
+            }
+          : null;
+        const last = held ?? { id: 0, text: '', logprob: null, special: true };
+        await sendData(res, event(last, generated, details));
+        res.end();
+        return;
+      } else {
+        // TGI ends a failed stream with an error event and no sentinel.
+        if (held) await sendData(res, event(held, null, null));
+        await sendData(res, JSON.stringify(tgiErrorBody(ev.code, ev.message)));
+        res.end();
+        return;
+      }
+      const next = await opened.next();
+      if (!next) {
+        res.destroy();
+        return;
+      }
+      ev = next;
+    }
+  } finally {
+    opened.close();
+    if (ctx.signal.aborted) job.cancel();
+  }
+}
+
+/** TGI's compat `POST /`: `{inputs, parameters, stream}` → `[GenerateResponse]`, or the stream. */
+export async function handleCompatRoot(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  deps: RouteModuleDeps,
+): Promise<void> {
+  let raw: unknown;
+  try {
+    raw = await ctx.json();
+  } catch (err) {
+    sendTgiError(res, err);
+    return;
+  }
+  const stream = typeof raw === 'object' && raw !== null && (raw as { stream?: unknown }).stream === true;
+  if (stream) await handleGenerateStream(req, res, ctx, deps, { raw });
+  else await handleGenerate(req, res, ctx, deps, { raw, array: true });
+}
