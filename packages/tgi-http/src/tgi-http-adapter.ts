@@ -1,0 +1,314 @@
+import {
+  AdapterBase,
+  type AdapterProps,
+  type HealthReport,
+  invalidRequestFromZod,
+  OrchError,
+  type SourceContext,
+  type SourceEvent,
+  type SourceYield,
+  type SubmitOptions,
+  type TaskRequest,
+  type Timeouts,
+  toOrchError,
+} from '@orch/adapter-api';
+import { HttpClient, type HttpClientOptions } from '@orch/http-util';
+import { buildChatBody } from './chat-params.js';
+import { checkSupport } from './check-support.js';
+import { chooseRoute, type RouteOption, type TgiRoute } from './choose-route.js';
+import { mapTgiErrorResponse } from './error-response.js';
+import { buildGenerateBody } from './generate-params.js';
+import { parseTgiInfo, type TgiInfo, versionAtLeast } from './info-parser.js';
+import { chatCompletionEvents, generateResponseEvents } from './non-stream-events.js';
+import { ChatCompletionSchema, GenerateResponseSchema } from './response-schemas.js';
+import { streamJob } from './stream-job.js';
+import { chatStep, generateStep } from './stream-steps.js';
+
+export interface TgiHttpAdapterOptions extends Omit<HttpClientOptions, 'baseUrl' | 'mapErrorResponse'> {
+  /** TGI's base URL, e.g. `http://127.0.0.1:8080`. */
+  baseUrl: string;
+  /** Adapter id (default `tgi@<host:port>`). */
+  id?: string;
+  /** Route choice (default `auto`: prompt → /generate_stream; messages, tools, response_format → chat). */
+  route?: RouteOption;
+  /** `model` sent to the chat route when the task names none (TGI: anything but "tgi" selects a LoRA). */
+  model?: string;
+  /** Extra fields for /generate's `parameters` (truncate, typical_p, watermark, adapter_id, …) that orch does not set itself. */
+  extraParameters?: Record<string, unknown>;
+  /** Deadlines for jobs that set none. */
+  timeouts?: Timeouts;
+  /** /health slower than this (but 200) reports `degraded` (default 1000 ms). */
+  degradedLatencyMs?: number;
+  /** /health probe deadline; past it the engine is `unhealthy` (default 5000 ms). */
+  healthTimeoutMs?: number;
+  /** How long a fetched /info stays fresh (default 5 min). */
+  infoTtlMs?: number;
+}
+
+const ENGINE = 'tgi';
+const INFO_TIMEOUT_MS = 5000;
+/** A job waits this long at most for /info on a cold adapter (one attempt), then runs without it. */
+const JOB_INFO_TIMEOUT_MS = 2000;
+/** After /info failed, jobs don't ask again for this long (they run without it). */
+const INFO_RETRY_MS = 30_000;
+
+/** WorkerAdapter for Hugging Face text-generation-inference over HTTP (specs/tgi-http.md). */
+export class TgiHttpAdapter extends AdapterBase {
+  readonly engine = ENGINE;
+  readonly id: string;
+  private readonly http: HttpClient;
+  private readonly opts: TgiHttpAdapterOptions;
+  private info: TgiInfo | undefined;
+  private infoAt = 0;
+  private infoFailedAt = 0;
+  private infoInFlight: Promise<TgiInfo> | undefined;
+
+  constructor(options: TgiHttpAdapterOptions) {
+    super();
+    this.opts = options;
+    // extraBody goes to the transport, which splices missing fields into the JSON text built here.
+    const {
+      extraParameters: _params,
+      id: _id,
+      route: _route,
+      model: _model,
+      timeouts: _t,
+      degradedLatencyMs: _d,
+      healthTimeoutMs: _h,
+      infoTtlMs: _i,
+      ...transport
+    } = options;
+    // HttpClient validates baseUrl (INVALID_REQUEST naming it) before anything else reads it.
+    this.http = new HttpClient({
+      ...transport,
+      baseUrl: options.baseUrl,
+      mapErrorResponse: mapTgiErrorResponse,
+    });
+    this.id = options.id ?? `${ENGINE}@${new URL(options.baseUrl).host}`;
+  }
+
+  protected override defaultTimeouts(): TaskRequest['timeouts'] {
+    return this.opts.timeouts;
+  }
+
+  protected modelFor(task: TaskRequest): string {
+    return this.info?.modelId ?? task.model ?? this.opts.model ?? 'unknown';
+  }
+
+  protected engineVersion(): string {
+    return this.info?.version ?? 'unknown';
+  }
+
+  protected async *run(task: TaskRequest, ctx: SourceContext): AsyncGenerator<SourceYield, void, undefined> {
+    const route = chooseRoute(task, this.opts.route);
+    const info = await this.infoForJob(ctx.signal);
+    checkSupport(task, route, info);
+    const started = this.startedEvent(task, info);
+    const body = this.buildBody(task, route, info, !ctx.nonStreaming);
+    if (ctx.nonStreaming) {
+      yield* this.runNonStreaming(route, body, started, ctx.signal);
+      return;
+    }
+    yield started;
+    yield* streamJob({
+      http: this.http,
+      path: route === 'generate' ? '/generate_stream' : '/v1/chat/completions',
+      body,
+      signal: ctx.signal,
+      step: route === 'generate' ? generateStep : chatStep,
+      retry: this.opts.retry ?? {},
+    });
+  }
+
+  private async *runNonStreaming(
+    route: TgiRoute,
+    body: string,
+    started: SourceEvent,
+    signal: AbortSignal,
+  ): AsyncGenerator<SourceYield, void, undefined> {
+    if (route === 'generate') {
+      const res = await this.http.requestJson('/generate', {
+        method: 'POST',
+        body,
+        signal,
+        schema: GenerateResponseSchema,
+      });
+      yield started;
+      yield generateResponseEvents(res.body, res.headers);
+      return;
+    }
+    const res = await this.http.requestJson('/v1/chat/completions', {
+      method: 'POST',
+      body,
+      signal,
+      schema: ChatCompletionSchema,
+    });
+    yield started;
+    yield chatCompletionEvents(res.body);
+  }
+
+  private buildBody(task: TaskRequest, route: TgiRoute, info: TgiInfo | undefined, stream: boolean): string {
+    const common = {
+      ...(info?.maxStopSequences !== undefined ? { maxStopSequences: info.maxStopSequences } : {}),
+    };
+    if (route === 'generate') {
+      return buildGenerateBody(task, {
+        ...common,
+        ...(this.opts.extraParameters ? { extraParameters: this.opts.extraParameters } : {}),
+      });
+    }
+    return buildChatBody(task, { ...common, stream, ...(this.opts.model ? { model: this.opts.model } : {}) });
+  }
+
+  private startedEvent(task: TaskRequest, info: TgiInfo | undefined): SourceEvent {
+    return {
+      type: 'started',
+      engine_version: info?.version ?? 'unknown',
+      model: info?.modelId ?? task.model ?? this.opts.model ?? 'unknown',
+    };
+  }
+
+  /** /info for a job: cached; fetched once on a cold adapter; a failure never fails the job. */
+  private async infoForJob(signal: AbortSignal): Promise<TgiInfo | undefined> {
+    if (this.info && this.fresh()) return this.info;
+    if (Date.now() - this.infoFailedAt < INFO_RETRY_MS) return this.info;
+    if (this.info) {
+      // Stale: refresh in the background, the job need not wait for it.
+      this.loadInfo(false).catch(() => undefined);
+      return this.info;
+    }
+    try {
+      return await abortable(this.loadInfo(false), signal);
+    } catch {
+      if (signal.aborted) throw toOrchError(signal.reason);
+      return this.info;
+    }
+  }
+
+  private fresh(): boolean {
+    return Date.now() - this.infoAt < (this.opts.infoTtlMs ?? 300_000);
+  }
+
+  /** One /info request at a time, shared by every caller that needs it. */
+  private loadInfo(retry = true): Promise<TgiInfo> {
+    this.infoInFlight ??= (async () => {
+      try {
+        const res = await this.http.requestJson('/info', {
+          method: 'GET',
+          retry,
+          timeoutMs: retry ? INFO_TIMEOUT_MS : JOB_INFO_TIMEOUT_MS,
+        });
+        const parsed = parseTgiInfo(res.body);
+        if (!parsed.ok) {
+          const err = invalidRequestFromZod(parsed.error, '/info.');
+          throw new OrchError('PROTOCOL', `TGI sent an invalid /info: ${err.message}`, {
+            retriable: false,
+            ...(err.field !== undefined ? { field: err.field } : {}),
+          });
+        }
+        this.info = parsed.info;
+        this.infoAt = Date.now();
+        this.infoFailedAt = 0;
+        return parsed.info;
+      } catch (err) {
+        this.infoFailedAt = Date.now();
+        throw err;
+      } finally {
+        this.infoInFlight = undefined;
+      }
+    })();
+    return this.infoInFlight;
+  }
+
+  async props(options: SubmitOptions = {}): Promise<AdapterProps> {
+    const info =
+      this.info && this.fresh()
+        ? this.info
+        : await abortable(this.loadInfo(true), options.signal ?? neverAborted);
+    const v = info.semver;
+    const props: AdapterProps = {
+      engine: ENGINE,
+      engineVersion: info.version,
+      modelId: info.modelId,
+      capabilities: {
+        // The Messages API arrived in 1.4.0, grammars in 1.4.3, tools in 2.0.0.
+        chat: versionAtLeast(v, [1, 4, 0]),
+        grammar: versionAtLeast(v, [1, 4, 3]),
+        tools: versionAtLeast(v, [2, 0, 0]),
+        logprobs: true,
+        streaming: true,
+      },
+    };
+    if (info.maxInputTokens !== undefined) props.maxInputTokens = info.maxInputTokens;
+    if (info.maxTotalTokens !== undefined) props.maxTotalTokens = info.maxTotalTokens;
+    if (info.maxConcurrentRequests !== undefined) {
+      props.slotsTotal = info.maxConcurrentRequests;
+      // Only this adapter's own jobs are known; other clients of the same TGI are invisible.
+      props.slotsFree = Math.max(0, info.maxConcurrentRequests - this.inFlight);
+    }
+    return props;
+  }
+
+  async health(options: SubmitOptions = {}): Promise<HealthReport> {
+    const checkedAt = Date.now();
+    const t0 = performance.now();
+    try {
+      const res = await this.http.probe('/health', {
+        ...(options.signal ? { signal: options.signal } : {}),
+        timeoutMs: this.opts.healthTimeoutMs ?? 5000,
+      });
+      const latencyMs = round(res.latencyMs);
+      if (res.status === 200) {
+        const slow = latencyMs > (this.opts.degradedLatencyMs ?? 1000);
+        return {
+          state: slow ? 'degraded' : 'healthy',
+          live: true,
+          ready: true,
+          ...(slow ? { message: `/health took ${latencyMs} ms` } : {}),
+          latencyMs,
+          checkedAt,
+        };
+      }
+      const detail = res.bodyText.trim().slice(0, 200);
+      return {
+        state: 'unhealthy',
+        live: true,
+        ready: false,
+        message: `/health answered ${res.status}${detail ? `: ${detail}` : ''}`,
+        latencyMs,
+        checkedAt,
+      };
+    } catch (err) {
+      if (options.signal?.aborted) throw toOrchError(options.signal.reason);
+      const e = toOrchError(err);
+      return {
+        state: 'unhealthy',
+        live: false,
+        ready: false,
+        message: `${e.code}: ${e.message}`,
+        latencyMs: round(performance.now() - t0),
+        checkedAt,
+      };
+    }
+  }
+
+  protected override async onClose(): Promise<void> {
+    await this.http.close();
+  }
+}
+
+const neverAborted = new AbortController().signal;
+
+/** Waits for `p` unless `signal` aborts first; the listener is removed either way. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(toOrchError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(toOrchError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
