@@ -28,6 +28,8 @@ export abstract class AdapterBase implements WorkerAdapter {
   abstract readonly engine: string;
   abstract readonly id: string;
   protected readonly statsTracker = new StatsTracker();
+  /** Set when every `end` the source yields carries the engine's final text (saves a copy per token). */
+  protected readonly sourceProvidesText: boolean = false;
   private readonly jobs = new Map<string, TokenStream>();
   private closed = false;
 
@@ -106,6 +108,7 @@ export abstract class AdapterBase implements WorkerAdapter {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(timeouts ? { timeouts } : {}),
       source: (signal) => this.run(task, { signal, nonStreaming }),
+      sourceProvidesText: this.sourceProvidesText,
       hooks: {
         onSettle: (terminal) => {
           this.jobs.delete(task.job_id);

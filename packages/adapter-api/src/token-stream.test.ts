@@ -165,4 +165,22 @@ describe('TokenStream invariants', () => {
     expect(seen).toEqual(['started', 'token', 'error']);
     expect(await stream.result).toMatchObject({ code: 'CANCELLED', tokens_emitted: 1 });
   });
+
+  it('[ADAPTER-CANCEL-1] cancel after the engine finished but before the consumer saw it still wins', async () => {
+    const stream = createTokenStream({
+      jobId: 'late',
+      engine: 'test',
+      model: 'm',
+      async *source() {
+        yield [{ type: 'token', text: 'a' }, { type: 'token', text: 'b' }, { type: 'end', finish_reason: 'stop' }];
+      },
+    });
+    const seen: string[] = [];
+    for await (const ev of stream) {
+      seen.push(ev.type === 'token' ? ev.text : ev.type);
+      if (ev.type === 'token' && ev.text === 'a') stream.cancel();
+    }
+    expect(seen).toEqual(['started', 'a', 'error']);
+    expect(await stream.result).toMatchObject({ code: 'CANCELLED', tokens_emitted: 1 });
+  });
 });

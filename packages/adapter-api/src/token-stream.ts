@@ -36,20 +36,32 @@ export interface TokenStreamInit {
   timeouts?: Timeouts;
   /**
    * The adapter's side: yields SourceEvents (or arrays of them, e.g. all events of one network
-   * read), must stop (and close its socket) when `signal`
-   * aborts, and throws OrchError for failures. It never sees the consumer directly.
+   * read), must stop (and close its socket) when `signal` aborts, and throws OrchError for
+   * failures. It never sees the consumer directly.
    */
   source: (signal: AbortSignal) => AsyncIterable<SourceYield>;
+  /**
+   * The source always puts the engine's final text on its `end` event, so the stream need not
+   * keep every token's text for a fallback.
+   */
+  sourceProvidesText?: boolean;
   hooks?: TokenStreamHooks;
   now?: () => number;
 }
 
 const noop = (): void => {};
+const DONE: IteratorResult<TokenEvent> = Object.freeze({ value: undefined, done: true });
+
+type TimeoutPhaseName = 'first_token' | 'idle' | 'total';
 
 /**
  * The one place that enforces the stream invariants (ADAPTER-STREAM-*): `started` first, tokens
  * numbered from 0, exactly one terminal event, nothing after it; a failure after the first token
  * is an `error`; cancel and deadlines abort the source so its socket closes.
+ *
+ * The iterator is written by hand rather than as an async generator: the source is pulled once
+ * per batch (one network read) and the events of a batch are handed out from a queue, which costs
+ * a resolved promise per token instead of a generator resumption.
  *
  * Consume it once: either iterate it, or only listen (draining starts on the microtask after the
  * first listener is added, unless iteration has begun by then).
@@ -63,11 +75,32 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   private readonly controller = new AbortController();
   private readonly now: () => number;
   private resolveResult!: (t: TerminalEvent) => void;
+  private readonly onUserAbort: () => void;
   private consumed = false;
   private drainScheduled = false;
+  private listening = false;
   private settled: TerminalEvent | undefined;
+  /** Tokens taken from the source (they are numbered from this). */
   private tokensEmitted = 0;
-  private readonly onUserAbort: () => void;
+  /** Tokens handed to the consumer. */
+  private tokensDelivered = 0;
+
+  // Run state, set up by begin().
+  private iterator: AsyncIterator<SourceYield> | undefined;
+  private sourceDone = false;
+  private queue: TokenEvent[] = [];
+  private queueIndex = 0;
+  private started = false;
+  private terminal: TerminalEvent | undefined;
+  private finished = false;
+  private abortSeen = false;
+  private t0 = 0;
+  private firstTokenAt = 0;
+  private texts: string[] | undefined;
+  private totalTimer: NodeJS.Timeout | undefined;
+  private phaseTimer: NodeJS.Timeout | undefined;
+  private rejectPending: ((e: unknown) => void) | undefined;
+  private readonly onAbort = (): void => this.rejectPending?.(this.controller.signal.reason);
 
   constructor(init: TokenStreamInit) {
     super();
@@ -89,8 +122,9 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     return this.settled !== undefined;
   }
 
+  /** Tokens handed to the consumer so far. */
   get tokenCount(): number {
-    return this.tokensEmitted;
+    return this.tokensDelivered;
   }
 
   /** Cancels the job: the source is aborted and the stream ends with `error` CANCELLED. */
@@ -99,8 +133,8 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     if (!this.consumed) {
       // Never started: nothing upstream to close, settle right here.
       this.consumed = true;
-      const started = this.startedEvent({ type: 'started' });
-      this.deliver(started);
+      this.finished = true;
+      this.emitEvent(this.startedEvent({ type: 'started' }));
       this.settle(this.errorEvent(reason));
       return;
     }
@@ -112,8 +146,16 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     listener: (...args: TokenStreamEventMap[K]) => void,
   ): this {
     super.on(event, listener as never);
+    this.listening = true;
     this.scheduleDrain();
     return this;
+  }
+
+  override addListener<K extends keyof TokenStreamEventMap>(
+    event: K,
+    listener: (...args: TokenStreamEventMap[K]) => void,
+  ): this {
+    return this.on(event, listener);
   }
 
   override once<K extends keyof TokenStreamEventMap>(
@@ -121,14 +163,21 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     listener: (...args: TokenStreamEventMap[K]) => void,
   ): this {
     super.once(event, listener as never);
+    this.listening = true;
     this.scheduleDrain();
     return this;
   }
 
-  [Symbol.asyncIterator](): AsyncGenerator<TokenEvent, void, undefined> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<TokenEvent> {
     if (this.consumed) throw new Error(`TokenStream ${this.jobId} is already being consumed`);
     this.consumed = true;
-    return this.run();
+    this.begin();
+    const iterator: AsyncIterableIterator<TokenEvent> = {
+      next: () => this.next(),
+      return: () => this.leave(),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 
   private scheduleDrain(): void {
@@ -137,157 +186,209 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     queueMicrotask(() => {
       if (this.consumed) return;
       this.consumed = true;
-      void (async () => {
-        for await (const _ of this.run()) {
-          // Listeners already saw the event in deliver().
-        }
-      })();
+      this.begin();
+      void this.drain();
     });
   }
 
-  private async *run(): AsyncGenerator<TokenEvent, void, undefined> {
+  private async drain(): Promise<void> {
+    // Listeners see each event in next(); this loop only keeps pulling.
+    while (!(await this.next()).done) {}
+  }
+
+  private begin(): void {
     const signal = this.controller.signal;
-    const st: RunState = { t0: this.now(), firstTokenAt: 0, started: false, terminal: undefined, texts: [] };
     const { timeouts } = this.init;
+    this.t0 = this.now();
+    this.texts = this.init.sourceProvidesText ? undefined : [];
+    signal.addEventListener('abort', this.onAbort, { once: true });
+    if (timeouts?.total_ms) this.totalTimer = setTimeout(this.deadline('total', timeouts.total_ms), timeouts.total_ms);
+    if (timeouts?.first_token_ms) {
+      this.phaseTimer = setTimeout(this.deadline('first_token', timeouts.first_token_ms), timeouts.first_token_ms);
+    }
+    try {
+      this.iterator = this.init.source(signal)[Symbol.asyncIterator]();
+    } catch (err) {
+      this.sourceDone = true;
+      this.terminal = this.errorEvent(toOrchError(err));
+    }
+  }
 
-    // Each pull races the source against the abort through a fresh promise (not Promise.race on a
-    // long-lived one, whose reactions pile up per token), so a source that ignores its signal
-    // still cannot keep the consumer waiting after a cancel or a deadline.
-    let rejectPending: ((e: unknown) => void) | undefined;
-    const onAbort = () => rejectPending?.(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-
-    const fire = (phase: 'first_token' | 'idle' | 'total', ms: number) => () => {
-      const what =
-        phase === 'first_token' ? 'the first token' : phase === 'idle' ? 'the next token' : 'the end';
+  private deadline(phase: TimeoutPhaseName, ms: number): () => void {
+    return () => {
+      const what = phase === 'first_token' ? 'the first token' : phase === 'idle' ? 'the next token' : 'the end';
       this.controller.abort(
         new OrchError('TIMEOUT', `Timed out after ${ms} ms waiting for ${what}`, { timeoutPhase: phase }),
       );
     };
-    const totalTimer = timeouts?.total_ms
-      ? setTimeout(fire('total', timeouts.total_ms), timeouts.total_ms)
-      : undefined;
-    st.phaseTimer = timeouts?.first_token_ms
-      ? setTimeout(fire('first_token', timeouts.first_token_ms), timeouts.first_token_ms)
-      : undefined;
-    st.idleMs = timeouts?.idle_ms;
-    st.onIdle = st.idleMs ? fire('idle', st.idleMs) : undefined;
+  }
 
-    let iterator: AsyncIterator<SourceYield> | undefined;
-    let sourceDone = false;
-    try {
-      iterator = this.init.source(signal)[Symbol.asyncIterator]();
-      const it = iterator;
-      while (st.terminal === undefined) {
-        let step: IteratorResult<SourceYield>;
-        try {
-          step = await new Promise<IteratorResult<SourceYield>>((resolve, reject) => {
-            rejectPending = reject;
-            it.next().then(resolve, reject);
-          });
-        } catch (err) {
-          sourceDone = !signal.aborted;
-          st.terminal = this.errorEvent(signal.aborted ? toOrchError(signal.reason) : toOrchError(err));
-          break;
-        }
-        if (signal.aborted) {
-          st.terminal = this.errorEvent(toOrchError(signal.reason));
-          break;
-        }
-        if (step.done) {
-          sourceDone = true;
-          st.terminal = this.errorEvent(
-            new OrchError('PROTOCOL', 'The engine stream ended without a final event', {
-              retriable: this.tokensEmitted === 0,
-            }),
-          );
-          break;
-        }
-        // Sources may hand over everything one network read produced at once: one await per
-        // read, not per token.
-        const batch = step.value;
-        const list: readonly SourceEvent[] = Array.isArray(batch) ? batch : [batch as SourceEvent];
-        for (const ev of list) {
-          if (signal.aborted || st.terminal !== undefined) break;
-          if (!st.started) {
-            st.started = true;
-            yield this.deliver(this.startedEvent(ev.type === 'started' ? ev : { type: 'started' }));
-            if (ev.type === 'started') continue;
-          }
-          const out = this.handle(ev, st);
-          if (out) yield this.deliver(out);
-        }
-        if (signal.aborted && st.terminal === undefined) {
-          st.terminal = this.errorEvent(toOrchError(signal.reason));
+  private next(): Promise<IteratorResult<TokenEvent>> {
+    for (;;) {
+      if (this.finished) return Promise.resolve(DONE);
+      const signal = this.controller.signal;
+      if (signal.aborted && !this.abortSeen) {
+        // Cancel or deadline: whatever is queued is dropped, so no token (nor a late `end`)
+        // follows a cancel().
+        this.abortSeen = true;
+        this.tokensEmitted = this.tokensDelivered;
+        this.queue = [];
+        this.queueIndex = 0;
+        if (this.terminal === undefined || this.terminal.type === 'end') {
+          this.terminal = this.errorEvent(toOrchError(signal.reason));
         }
       }
-      if (!st.started) yield this.deliver(this.startedEvent({ type: 'started' }));
-      const final = st.terminal;
-      this.settle(final);
-      yield final;
-    } finally {
-      if (totalTimer) clearTimeout(totalTimer);
-      if (st.phaseTimer) clearTimeout(st.phaseTimer);
-      signal.removeEventListener('abort', onAbort);
-      if (!this.settled) {
-        // The consumer left early (break / return): that is a cancel.
-        const reason = cancelledError('The consumer stopped reading the stream');
-        if (!signal.aborted) this.controller.abort(reason);
-        this.settle(this.errorEvent(reason));
-      } else if (!signal.aborted && st.terminal?.type === 'error') {
-        this.controller.abort(new OrchError(st.terminal.code, st.terminal.message));
+      if (this.queueIndex < this.queue.length) {
+        const ev = this.queue[this.queueIndex++] as TokenEvent;
+        if (this.queueIndex === this.queue.length) {
+          this.queue = [];
+          this.queueIndex = 0;
+        }
+        if (ev.type === 'token') this.tokensDelivered++;
+        if (this.listening) this.emitEvent(ev);
+        return Promise.resolve({ value: ev, done: false });
       }
-      if (iterator && !sourceDone) {
-        // Let the source release its socket; a source stuck in return() must not hold us.
-        iterator.return?.().catch(noop);
+      if (this.terminal !== undefined) {
+        if (!this.started) {
+          this.started = true;
+          this.queue.push(this.startedEvent({ type: 'started' }));
+          continue;
+        }
+        const final = this.terminal;
+        this.finish();
+        this.settle(final);
+        return Promise.resolve({ value: final, done: false });
       }
+      return this.pull().then(() => this.next());
     }
   }
 
-  /** One non-terminal or terminal source event → the event to deliver (undefined: nothing). */
-  private handle(ev: SourceEvent, st: RunState): TokenEvent | undefined {
-    if (ev.type === 'started') return undefined;
+  /** One step of the source: its batch becomes queued events (or the terminal event). */
+  private async pull(): Promise<void> {
+    const it = this.iterator as AsyncIterator<SourceYield>;
+    const signal = this.controller.signal;
+    let step: IteratorResult<SourceYield>;
+    try {
+      // A fresh promise per pull, rejected by the abort listener, so a source that ignores its
+      // signal cannot hold the consumer (Promise.race on one long-lived promise would pile up
+      // reactions per pull).
+      step = await new Promise<IteratorResult<SourceYield>>((resolve, reject) => {
+        this.rejectPending = reject;
+        it.next().then(resolve, reject);
+      });
+    } catch (err) {
+      this.rejectPending = undefined;
+      if (this.terminal !== undefined) return;
+      if (!signal.aborted) this.sourceDone = true;
+      this.terminal = this.errorEvent(signal.aborted ? toOrchError(signal.reason) : toOrchError(err));
+      return;
+    }
+    this.rejectPending = undefined;
+    if (this.terminal !== undefined || signal.aborted) return;
+    if (step.done) {
+      this.sourceDone = true;
+      this.terminal = this.errorEvent(
+        new OrchError('PROTOCOL', 'The engine stream ended without a final event', {
+          retriable: this.tokensEmitted === 0,
+        }),
+      );
+      return;
+    }
+    const batch = step.value;
+    if (Array.isArray(batch)) {
+      const list = batch as readonly SourceEvent[];
+      const tokensBefore = this.tokensEmitted;
+      for (let i = 0; i < list.length && this.terminal === undefined; i++) this.accept(list[i] as SourceEvent);
+      if (this.tokensEmitted > tokensBefore) this.onTokens(tokensBefore);
+    } else {
+      const tokensBefore = this.tokensEmitted;
+      this.accept(batch as SourceEvent);
+      if (this.tokensEmitted > tokensBefore) this.onTokens(tokensBefore);
+    }
+  }
+
+  private accept(ev: SourceEvent): void {
+    if (!this.started) {
+      this.started = true;
+      this.queue.push(this.startedEvent(ev.type === 'started' ? ev : { type: 'started' }));
+      if (ev.type === 'started') return;
+    }
     if (ev.type === 'token') {
-      if (this.tokensEmitted === 0) {
-        st.firstTokenAt = this.now();
-        if (st.phaseTimer) clearTimeout(st.phaseTimer);
-        st.phaseTimer = st.onIdle ? setTimeout(st.onIdle, st.idleMs) : undefined;
-      } else {
-        st.phaseTimer?.refresh();
-      }
-      const token: TokenTextEvent = {
-        type: 'token',
-        job_id: this.jobId,
-        index: this.tokensEmitted++,
-        text: ev.text,
-      };
+      const token: TokenTextEvent = { type: 'token', job_id: this.jobId, index: this.tokensEmitted++, text: ev.text };
       if (ev.token_id !== undefined) token.token_id = ev.token_id;
       if (ev.logprob !== undefined) token.logprob = ev.logprob;
       if (ev.special !== undefined) token.special = ev.special;
-      if (st.texts && !ev.special) st.texts.push(ev.text);
-      return token;
+      if (this.texts && !ev.special) this.texts.push(ev.text);
+      this.queue.push(token);
+    } else if (ev.type === 'end') {
+      this.terminal = this.endEvent(ev);
     }
+  }
+
+  /** Deadlines move once per batch, not once per token. */
+  private onTokens(tokensBefore: number): void {
+    if (tokensBefore === 0) {
+      this.firstTokenAt = this.now();
+      if (this.phaseTimer) clearTimeout(this.phaseTimer);
+      const idle = this.init.timeouts?.idle_ms;
+      this.phaseTimer = idle ? setTimeout(this.deadline('idle', idle), idle) : undefined;
+    } else {
+      this.phaseTimer?.refresh();
+    }
+  }
+
+  private endEvent(ev: Extract<SourceEvent, { type: 'end' }>): EndEvent {
     const end = this.now();
     const completion = ev.usage?.completion_tokens ?? this.tokensEmitted;
-    const decodeMs = st.firstTokenAt ? end - st.firstTokenAt : 0;
+    const decodeMs = this.firstTokenAt ? end - this.firstTokenAt : 0;
     const endEvent: EndEvent = {
       type: 'end',
       job_id: this.jobId,
       finish_reason: ev.finish_reason,
-      text: ev.text ?? (st.texts ?? []).join(''),
+      text: ev.text ?? (this.texts ?? []).join(''),
       usage: { completion_tokens: completion },
       metrics: {
-        ttft_ms: round(st.firstTokenAt ? st.firstTokenAt - st.t0 : end - st.t0),
-        total_ms: round(end - st.t0),
+        ttft_ms: round(this.firstTokenAt ? this.firstTokenAt - this.t0 : end - this.t0),
+        total_ms: round(end - this.t0),
         tokens_per_second: decodeMs > 0 && completion > 1 ? round(((completion - 1) * 1000) / decodeMs) : 0,
       },
     };
     if (ev.usage?.prompt_tokens !== undefined) endEvent.usage.prompt_tokens = ev.usage.prompt_tokens;
     if (ev.tool_calls?.length) endEvent.tool_calls = ev.tool_calls;
-    st.texts = undefined;
-    st.terminal = endEvent;
-    // The terminal event is delivered by run() after settle, not here.
-    return undefined;
+    this.texts = undefined;
+    return endEvent;
+  }
+
+  /** The consumer left early (break / return): that is a cancel. */
+  private leave(): Promise<IteratorResult<TokenEvent>> {
+    if (!this.finished) {
+      const reason = cancelledError('The consumer stopped reading the stream');
+      if (!this.controller.signal.aborted) this.controller.abort(reason);
+      this.queue = [];
+      this.tokensEmitted = this.tokensDelivered;
+      this.finish();
+      this.settle(this.errorEvent(reason));
+    }
+    return Promise.resolve(DONE);
+  }
+
+  /** Stops timers and lets the source go: aborted if the job failed, closed either way. */
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.totalTimer) clearTimeout(this.totalTimer);
+    if (this.phaseTimer) clearTimeout(this.phaseTimer);
+    const signal = this.controller.signal;
+    signal.removeEventListener('abort', this.onAbort);
+    const terminal = this.terminal;
+    if (!signal.aborted && terminal?.type === 'error') {
+      signal.removeEventListener('abort', this.onAbort);
+      this.controller.abort(new OrchError(terminal.code, terminal.message));
+    }
+    if (this.iterator && !this.sourceDone) {
+      // Let the source release its socket; a source stuck in return() must not hold us.
+      this.iterator.return?.().catch(noop);
+    }
   }
 
   private startedEvent(ev: Extract<SourceEvent, { type: 'started' }>): StartedEvent {
@@ -318,10 +419,9 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     return ev;
   }
 
-  private deliver<E extends TokenEvent>(ev: E): E {
+  private emitEvent(ev: TokenEvent): void {
     if (ev.type !== 'error' || this.listenerCount('error') > 0) this.emit(ev.type, ev as never);
     this.emit('event', ev);
-    return ev;
   }
 
   private settle(terminal: TerminalEvent): void {
@@ -330,23 +430,12 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     this.init.signal?.removeEventListener('abort', this.onUserAbort);
     try {
       // Listeners learn how the job ended even when the loop consuming it was abandoned.
-      this.deliver(terminal);
+      if (this.listening) this.emitEvent(terminal);
       this.init.hooks?.onSettle?.(terminal, this);
     } finally {
       this.resolveResult(terminal);
     }
   }
-}
-
-interface RunState {
-  t0: number;
-  firstTokenAt: number;
-  started: boolean;
-  terminal: TerminalEvent | undefined;
-  texts: string[] | undefined;
-  phaseTimer?: NodeJS.Timeout | undefined;
-  idleMs?: number | undefined;
-  onIdle?: (() => void) | undefined;
 }
 
 function round(n: number): number {

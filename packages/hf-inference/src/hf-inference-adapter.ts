@@ -57,6 +57,8 @@ function transportOptions(o: ResolvedOptions): Omit<HttpClientOptions, 'baseUrl'
  */
 export class HfInferenceAdapter extends AdapterBase {
   readonly engine = HF_ENGINE;
+  // Every mode ends with the engine's own text (router content, TGI generated_text).
+  protected override readonly sourceProvidesText = true;
   readonly id: string;
   readonly mode: HfInferenceMode;
   readonly baseUrl: string;

@@ -55,6 +55,8 @@ const INFO_RETRY_MS = 30_000;
 /** WorkerAdapter for Hugging Face text-generation-inference over HTTP (specs/tgi-http.md). */
 export class TgiHttpAdapter extends AdapterBase {
   readonly engine = ENGINE;
+  // generated_text (generate) and the joined content deltas (chat) always arrive on `end`.
+  protected override readonly sourceProvidesText = true;
   readonly id: string;
   private readonly http: HttpClient;
   private readonly opts: TgiHttpAdapterOptions;
