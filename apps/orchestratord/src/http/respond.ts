@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type ErrorCode, isOrchError, type OrchError, toOrchError } from '@orch/adapter-api';
+import { policyLabelOf } from '../core/admission-error.js';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
@@ -25,15 +26,30 @@ export function statusFor(err: OrchError): number {
   return STATUS_BY_CODE[err.code];
 }
 
-/** The daemon's error body: `{ error: { code, message, retriable, field?, retry_after_ms? } }`. */
-export function errorBody(err: OrchError): { error: Record<string, unknown> } {
-  const error: Record<string, unknown> = { code: err.upstreamType ?? err.code, message: err.message, retriable: err.retriable };
+/**
+ * The daemon's error body: `{ error: { code, message, retriable, field?, retry_after_ms?, policy_label? } }`,
+ * with the same fields also at the top level (llama-orch's flat admission body
+ * `{code, message, retriable, retry_after_ms, policy_label}`), so both kinds of client read it.
+ */
+export function errorBody(err: OrchError): { error: Record<string, unknown> } & Record<string, unknown> {
+  const error: Record<string, unknown> = {
+    code: err.upstreamType ?? err.code,
+    message: err.message,
+    retriable: err.retriable,
+  };
   if (err.field !== undefined) error.field = err.field;
   if (err.retryAfterMs !== undefined) error.retry_after_ms = err.retryAfterMs;
-  return { error };
+  const label = policyLabelOf(err);
+  if (label !== undefined) error.policy_label = label;
+  return { ...error, error };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

@@ -2,9 +2,13 @@
 // correlation ids, overhead timing and error rendering; a module only maps requests to the core.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Orchestrator } from '../core/orchestrator-types.js';
+import type { Orchestrator, PoolView } from '../core/orchestrator-types.js';
 
-export type RouteAuth = 'public' | 'user' | 'admin';
+/**
+ * `public`: no token. `user`: a bearer token when any is configured. `admin`: the admin token when
+ * one is configured. `health` / `metrics`: public unless the config makes them need a user token.
+ */
+export type RouteAuth = 'public' | 'user' | 'admin' | 'health' | 'metrics';
 
 export interface RequestContext {
   correlationId: string;
@@ -21,12 +25,27 @@ export interface RequestContext {
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
 
 export interface RouteRegistry {
-  add(method: 'GET' | 'POST' | 'PUT' | 'DELETE', pattern: string, handler: RouteHandler, opts?: { auth?: RouteAuth }): void;
+  add(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    pattern: string,
+    handler: RouteHandler,
+    opts?: { auth?: RouteAuth },
+  ): void;
+}
+
+/** Daemon internals the native and metrics modules need; other modules may ignore it. */
+export interface DaemonControl {
+  drainPool(id: string): PoolView | undefined;
+  /** Some pool can take a job now or soon. */
+  ready(): boolean;
+  metrics(): Promise<{ contentType: string; body: string }>;
+  adapterNames(): string[];
 }
 
 export interface RouteModuleDeps {
   orchestrator: Orchestrator;
   log: Logger;
+  control?: DaemonControl;
 }
 
 /** Each API family exports one of these (routes/native.ts, routes/openai.ts, routes/tgi.ts, ...). */

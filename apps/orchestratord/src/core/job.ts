@@ -1,0 +1,237 @@
+import type {
+  EndEvent,
+  ErrorEvent,
+  OrchError,
+  StartedEvent,
+  TaskRequest,
+  TerminalEvent,
+  TokenEvent,
+} from '@orch/adapter-api';
+import type { JobHandle, JobState, SubmitContext } from './orchestrator-types.js';
+import type { Pool } from './pool.js';
+
+export interface JobPlacement {
+  pinPool?: string;
+  pinReplica?: string;
+  preferPool?: string;
+  preferReplica?: string;
+}
+
+type Waiter = () => void;
+
+/**
+ * One admitted task. Its event log is the single source of truth: consumers replay it and then
+ * follow; once a terminal event is appended nothing else ever is, which is what makes cancel
+ * race-free (cancel appends the terminal synchronously, later upstream tokens are dropped).
+ */
+export class Job implements JobHandle {
+  readonly taskId: string;
+  readonly task: TaskRequest;
+  readonly correlationId: string;
+  readonly placement: JobPlacement;
+  /** Pool ids that may serve this job, best first. */
+  readonly candidates: string[];
+  readonly createdAt = Date.now();
+  readonly admittedAtPerf = performance.now();
+  queuePosition = 0;
+  predictedStartMs = 0;
+  poolId: string;
+  /** The pool whose queue holds the job, or that runs it. */
+  pool: Pool | undefined;
+  replicaId: string | undefined;
+  finishedAtPerf: number | undefined;
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
+  /** Attempts made (each dispatch to a replica), and requeues after backpressure. */
+  attempts = 0;
+  requeues = 0;
+  readonly excluded = new Set<string>();
+  /** Aborts the running attempt (upstream socket). Replaced per attempt. */
+  attemptAbort: AbortController | undefined;
+  /** Set by the orchestrator: removes the job from its queue, clears timers. */
+  onFinish: ((job: Job, wasQueued: boolean) => void) | undefined;
+
+  private readonly log: TokenEvent[] = [];
+  private terminal: TerminalEvent | undefined;
+  private waiters: Waiter[] = [];
+  private subscribers = 0;
+  private resolveResult!: (t: TerminalEvent) => void;
+  readonly result: Promise<TerminalEvent>;
+  private queued = true;
+  private tokenCount = 0;
+
+  constructor(task: TaskRequest, ctx: SubmitContext, candidates: string[], placement: JobPlacement) {
+    this.task = task;
+    this.taskId = task.job_id;
+    this.correlationId = ctx.correlationId;
+    this.candidates = candidates;
+    this.poolId = candidates[0] ?? '';
+    this.placement = placement;
+    this.result = new Promise((resolve) => {
+      this.resolveResult = resolve;
+    });
+  }
+
+  get state(): JobState {
+    if (this.terminal) {
+      if (this.terminal.type === 'end') return 'succeeded';
+      return this.terminal.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    }
+    return this.queued ? 'queued' : 'running';
+  }
+
+  get isFinished(): boolean {
+    return this.terminal !== undefined;
+  }
+
+  get terminalEvent(): TerminalEvent | undefined {
+    return this.terminal;
+  }
+
+  get tokensEmitted(): number {
+    return this.tokenCount;
+  }
+
+  get hasStarted(): boolean {
+    return this.log.length > 0;
+  }
+
+  /** Consumers currently following the event log. */
+  get followers(): number {
+    return this.subscribers;
+  }
+
+  markRunning(pool: Pool, replicaId: string): void {
+    this.queued = false;
+    this.pool = pool;
+    this.poolId = pool.id;
+    this.replicaId = replicaId;
+    this.startedAt ??= Date.now();
+  }
+
+  markQueued(pool: Pool): void {
+    this.queued = true;
+    this.pool = pool;
+    this.poolId = pool.id;
+  }
+
+  /** Appends the first `started` only; later ones (after failover) are dropped. */
+  appendStarted(ev: StartedEvent): void {
+    if (this.terminal || this.log.length > 0) return;
+    const started: StartedEvent = { ...ev, job_id: this.taskId, queue_position: this.queuePosition };
+    started.predicted_start_ms = this.predictedStartMs;
+    this.push(started);
+  }
+
+  /** False once the job is finished: the caller must stop relaying. */
+  appendToken(ev: TokenEvent): boolean {
+    if (this.terminal) return false;
+    if (ev.type === 'token') this.tokenCount++;
+    this.push(ev);
+    return true;
+  }
+
+  /** Appends the terminal event (a synthetic `started` first when none was sent). */
+  finish(ev: EndEvent | ErrorEvent, startedFallback?: StartedEvent): boolean {
+    if (this.terminal) return false;
+    if (this.log.length === 0 && startedFallback) this.appendStarted(startedFallback);
+    this.terminal = ev;
+    const wasQueued = this.queued;
+    this.queued = false;
+    this.finishedAt = Date.now();
+    this.finishedAtPerf = performance.now();
+    this.push(ev);
+    this.resolveResult(ev);
+    this.onFinish?.(this, wasQueued);
+    return true;
+  }
+
+  failWith(err: OrchError): boolean {
+    const ev: ErrorEvent = {
+      type: 'error',
+      job_id: this.taskId,
+      code: err.code,
+      message: err.message,
+      retriable: err.retriable && this.tokenCount === 0,
+      tokens_emitted: this.tokenCount,
+    };
+    if (err.status !== undefined) ev.status = err.status;
+    if (err.retryAfterMs !== undefined) ev.retry_after_ms = err.retryAfterMs;
+    if (err.timeoutPhase !== undefined) ev.timeout_phase = err.timeoutPhase;
+    const ok = this.finish(ev, this.syntheticStarted());
+    if (ok) this.attemptAbort?.abort(err);
+    return ok;
+  }
+
+  cancel(reason = 'The job was cancelled'): void {
+    if (this.terminal) return;
+    const ev: ErrorEvent = {
+      type: 'error',
+      job_id: this.taskId,
+      code: 'CANCELLED',
+      message: reason,
+      retriable: false,
+      tokens_emitted: this.tokenCount,
+    };
+    // Terminal first, abort second: whatever the upstream still delivers finds the log closed.
+    this.finish(ev, this.syntheticStarted());
+    this.attemptAbort?.abort();
+  }
+
+  syntheticStarted(): StartedEvent {
+    const ev: StartedEvent = {
+      type: 'started',
+      job_id: this.taskId,
+      engine: 'orchestratord',
+      engine_version: 'unknown',
+      model: this.task.model ?? 'unknown',
+    };
+    if (this.replicaId) ev.replica_id = this.replicaId;
+    return ev;
+  }
+
+  /** Replays the events so far, then follows live ones until the terminal event. */
+  events(): AsyncIterable<TokenEvent> {
+    return { [Symbol.asyncIterator]: () => this.iterate() };
+  }
+
+  /** A snapshot of the log (for GET /v2/tasks/:id). */
+  snapshot(): readonly TokenEvent[] {
+    return this.log;
+  }
+
+  /** Frees the token log of a finished job kept only for its result. */
+  compact(): void {
+    if (!this.terminal || this.subscribers > 0) return;
+    const started = this.log[0];
+    this.log.length = 0;
+    if (started && started.type === 'started') this.log.push(started);
+    this.log.push(this.terminal);
+  }
+
+  private push(ev: TokenEvent): void {
+    this.log.push(ev);
+    if (this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async *iterate(): AsyncGenerator<TokenEvent, void, undefined> {
+    let i = 0;
+    this.subscribers++;
+    try {
+      for (;;) {
+        while (i < this.log.length) {
+          const ev = this.log[i++]!;
+          yield ev;
+          if (ev.type === 'end' || ev.type === 'error') return;
+        }
+        if (this.terminal && i >= this.log.length) return;
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    } finally {
+      this.subscribers--;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OrchError, toOrchError } from '@orch/adapter-api';
+import type { Logger } from 'pino';
+import { shuttingDown } from '../core/admission-error.js';
+import type { RequestTimings } from '../core/request-timings.js';
+import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
+import type { Authenticator } from './auth.js';
+import { readJsonBody } from './read-body.js';
+import { sendError, statusFor } from './respond.js';
+import type { RequestContext } from './route-types.js';
+import type { Router } from './router.js';
+
+export interface ServerOptions {
+  router: Router;
+  auth: Authenticator;
+  log: Logger;
+  bodyLimit: number;
+  timings?: RequestTimings;
+  metrics?: DaemonMetrics;
+}
+
+const CORRELATION = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+function correlationIdOf(req: IncomingMessage): string {
+  const h = req.headers['x-correlation-id'];
+  const v = Array.isArray(h) ? h[0] : h;
+  return v && CORRELATION.test(v) ? v : randomUUID();
+}
+
+/**
+ * node:http front end: routing, auth, body limits, correlation ids on every response, the
+ * overhead header and histogram, access logs, and a graceful stop that answers 503 to new
+ * requests while running ones finish.
+ */
+export class DaemonServer {
+  readonly server: Server;
+  private closing = false;
+  private readonly active = new Set<ServerResponse>();
+  private idle: (() => void) | undefined;
+
+  constructor(private readonly opts: ServerOptions) {
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.handle(req, res));
+  }
+
+  listen(host: string, port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const addr = this.server.address() as AddressInfo;
+        const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+        resolve(`http://${h}:${addr.port}`);
+      });
+    });
+  }
+
+  /** Requests that would add work get 503 from now on; idle keep-alive sockets close. */
+  stopAdmitting(): void {
+    this.closing = true;
+    this.server.closeIdleConnections();
+  }
+
+  /**
+   * Stops listening; responses still being written (the last SSE frames of drained jobs) get up
+   * to `flushMs` to finish, then every connection is closed.
+   */
+  async close(flushMs = 2_000): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (this.active.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          this.idle = resolve;
+        }),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, flushMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const t0 = performance.now();
+    const { router, auth, log, timings, metrics } = this.opts;
+    const correlationId = correlationIdOf(req);
+    res.setHeader('x-correlation-id', correlationId);
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const method = req.method ?? 'GET';
+    timings?.begin(correlationId);
+    const overhead = () => performance.now() - t0 - (timings?.externalMs(correlationId) ?? 0);
+    // Node sends implicit headers through writeHead too, so this sees every response. The figure
+    // is taken when the headers leave: for a stream that is its time to start, for a plain
+    // response all of the daemon's work (the body write after it is negligible).
+    let routeLabel = 'unmatched';
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+      if (!this.headersSent) {
+        const ms = Math.max(0, overhead());
+        this.setHeader('x-orch-overhead-ms', ms.toFixed(3));
+        metrics?.overhead.observe({ route: routeLabel }, ms);
+      }
+      return writeHead.apply(this, args);
+    } as ServerResponse['writeHead'];
+
+    const ac = new AbortController();
+    this.active.add(res);
+    res.once('close', () => {
+      this.active.delete(res);
+      if (this.active.size === 0 && this.idle) this.idle();
+      if (!res.writableFinished)
+        ac.abort(new OrchError('CANCELLED', 'The client went away', { retriable: false }));
+      const status = res.statusCode;
+      metrics?.httpRequests.inc({ route: routeLabel, method, status: String(status) });
+      timings?.end(correlationId);
+      const ms = Math.round((performance.now() - t0) * 1000) / 1000;
+      const line = {
+        correlation_id: correlationId,
+        method,
+        route: routeLabel,
+        status,
+        ms,
+        aborted: ac.signal.aborted,
+      };
+      if (status >= 500) log.warn(line, 'request failed');
+      else log.debug(line, 'request');
+    });
+
+    let child: Logger | undefined;
+    const ctx: RequestContext = {
+      correlationId,
+      params: {},
+      query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
+      signal: ac.signal,
+      get log() {
+        child ??= log.child({ correlation_id: correlationId });
+        return child;
+      },
+      json: () => readJsonBody(req, this.opts.bodyLimit),
+    };
+
+    try {
+      const match = router.match(method, path);
+      if (match.kind === 'not-found') {
+        throw new OrchError('NOT_FOUND', `no route for ${method} ${path}`, { status: 404, retriable: false });
+      }
+      if (match.kind === 'method-not-allowed') {
+        res.setHeader('allow', match.allow.join(', '));
+        throw new OrchError('INVALID_REQUEST', `${method} is not allowed on ${path}`, {
+          status: 405,
+          retriable: false,
+        });
+      }
+      const { route } = match;
+      routeLabel = route.pattern;
+      ctx.params = match.params;
+      // While stopping only new work is refused: reads, health and cancels still answer.
+      if (this.closing && method !== 'GET' && !route.pattern.endsWith('/cancel')) throw shuttingDown();
+      auth.check(req, route.auth);
+      route.handler(req, res, ctx).catch((err: unknown) => this.fail(res, ctx, err));
+    } catch (err) {
+      this.fail(res, ctx, err);
+    }
+  }
+
+  private fail(res: ServerResponse, ctx: RequestContext, value: unknown): void {
+    const err = toOrchError(value);
+    if (err.code === 'UNAUTHORIZED' && !res.headersSent) res.setHeader('www-authenticate', 'Bearer');
+    const status = statusFor(err);
+    if (status >= 500 && err.code !== 'OVERLOADED')
+      ctx.log.error({ code: err.code, err: err.message }, 'request error');
+    if (res.headersSent) {
+      // Mid-stream: the route owns the framing; all we can do is close.
+      res.end();
+      return;
+    }
+    // An unread request body would otherwise block the socket for the next request.
+    if (!res.req.complete) res.req.resume();
+    sendError(res, err);
+  }
+}
