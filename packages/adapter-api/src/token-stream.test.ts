@@ -172,7 +172,11 @@ describe('TokenStream invariants', () => {
       engine: 'test',
       model: 'm',
       async *source() {
-        yield [{ type: 'token', text: 'a' }, { type: 'token', text: 'b' }, { type: 'end', finish_reason: 'stop' }];
+        yield [
+          { type: 'token', text: 'a' },
+          { type: 'token', text: 'b' },
+          { type: 'end', finish_reason: 'stop' },
+        ];
       },
     });
     const seen: string[] = [];

@@ -202,9 +202,13 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     this.t0 = this.now();
     this.texts = this.init.sourceProvidesText ? undefined : [];
     signal.addEventListener('abort', this.onAbort, { once: true });
-    if (timeouts?.total_ms) this.totalTimer = setTimeout(this.deadline('total', timeouts.total_ms), timeouts.total_ms);
+    if (timeouts?.total_ms)
+      this.totalTimer = setTimeout(this.deadline('total', timeouts.total_ms), timeouts.total_ms);
     if (timeouts?.first_token_ms) {
-      this.phaseTimer = setTimeout(this.deadline('first_token', timeouts.first_token_ms), timeouts.first_token_ms);
+      this.phaseTimer = setTimeout(
+        this.deadline('first_token', timeouts.first_token_ms),
+        timeouts.first_token_ms,
+      );
     }
     try {
       this.iterator = this.init.source(signal)[Symbol.asyncIterator]();
@@ -216,7 +220,8 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
 
   private deadline(phase: TimeoutPhaseName, ms: number): () => void {
     return () => {
-      const what = phase === 'first_token' ? 'the first token' : phase === 'idle' ? 'the next token' : 'the end';
+      const what =
+        phase === 'first_token' ? 'the first token' : phase === 'idle' ? 'the next token' : 'the end';
       this.controller.abort(
         new OrchError('TIMEOUT', `Timed out after ${ms} ms waiting for ${what}`, { timeoutPhase: phase }),
       );
@@ -298,7 +303,8 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     if (Array.isArray(batch)) {
       const list = batch as readonly SourceEvent[];
       const tokensBefore = this.tokensEmitted;
-      for (let i = 0; i < list.length && this.terminal === undefined; i++) this.accept(list[i] as SourceEvent);
+      for (let i = 0; i < list.length && this.terminal === undefined; i++)
+        this.accept(list[i] as SourceEvent);
       if (this.tokensEmitted > tokensBefore) this.onTokens(tokensBefore);
     } else {
       const tokensBefore = this.tokensEmitted;
@@ -314,7 +320,12 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
       if (ev.type === 'started') return;
     }
     if (ev.type === 'token') {
-      const token: TokenTextEvent = { type: 'token', job_id: this.jobId, index: this.tokensEmitted++, text: ev.text };
+      const token: TokenTextEvent = {
+        type: 'token',
+        job_id: this.jobId,
+        index: this.tokensEmitted++,
+        text: ev.text,
+      };
       if (ev.token_id !== undefined) token.token_id = ev.token_id;
       if (ev.logprob !== undefined) token.logprob = ev.logprob;
       if (ev.special !== undefined) token.special = ev.special;
