@@ -1,12 +1,13 @@
 import { OrchError, type SourceEvent, type SourceYield, toOrchError } from '@orch/adapter-api';
 import {
   abortableSleep,
+  drainAfterEnd,
   type RetryPolicyOptions,
   retryDelay,
   type SseMessage,
   type SseStream,
 } from '@orch/http-util';
-import { finishAfterFinal } from './finish-after-final.js';
+
 import { hfStreamError } from './hf-error.js';
 import { OpenAiChatStreamParser, parseGenerateStreamEvent } from './shared-wire.js';
 
@@ -135,7 +136,7 @@ export async function* sseJob(init: SseJobInit): AsyncGenerator<SourceYield, voi
         if (ended) return;
       }
     } finally {
-      if (finished) finishAfterFinal(sse, reads);
+      if (finished) drainAfterEnd(sse, reads);
       else sse.close();
     }
     try {

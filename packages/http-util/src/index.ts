@@ -2,6 +2,7 @@ export { abortableSleep } from './abortable-sleep.js';
 export { type AttemptDeadline, attemptDeadline } from './attempt-deadline.js';
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 export { classifyStatus, type StatusClass } from './classify-status.js';
+export { drainAfterEnd } from './drain-after-end.js';
 export { type ErrorResponseInfo, errorFromResponse, type MapErrorResponse } from './error-response.js';
 export { findRequestId, flattenHeaders, mergeHeaders } from './headers.js';
 export {

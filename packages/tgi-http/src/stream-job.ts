@@ -5,8 +5,13 @@ import {
   type SourceYield,
   toOrchError,
 } from '@orch/adapter-api';
-import { abortableSleep, type HttpClient, type RetryPolicyOptions, retryDelay } from '@orch/http-util';
-import { drainAfterEnd } from './drain-after-end.js';
+import {
+  abortableSleep,
+  drainAfterEnd,
+  type HttpClient,
+  type RetryPolicyOptions,
+  retryDelay,
+} from '@orch/http-util';
 import type { StreamStep } from './stream-steps.js';
 
 export interface StreamJobInit {

@@ -1,4 +1,4 @@
-import type { SseStream } from '@orch/http-util';
+import type { SseStream } from './sse-stream.js';
 
 const DEFAULT_GRACE_MS = 1000;
 const MAX_TRAILING_READS = 8;
