@@ -40,7 +40,7 @@ export class MockAdapter extends AdapterBase {
   readonly id: string;
   /** How many jobs saw their abort signal fire while running (what "closing the socket" is here). */
   abortsObserved = 0;
-  /** Every task the adapter ran, in order. */
+  /** The tasks the adapter ran, in order (the last 1000: long benchmarks must not grow it). */
   readonly tasks: TaskRequest[] = [];
   private readonly model: string;
   private readonly version: string;
@@ -116,6 +116,7 @@ export class MockAdapter extends AdapterBase {
 
   protected async *run(task: TaskRequest, ctx: SourceContext): AsyncGenerator<SourceEvent> {
     this.tasks.push(task);
+    if (this.tasks.length > 1000) this.tasks.splice(0, this.tasks.length - 1000);
     const { signal } = ctx;
     const faults = this.faults;
     const onAbort = () => {
