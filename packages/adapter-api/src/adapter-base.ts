@@ -46,6 +46,7 @@ export abstract class AdapterBase implements WorkerAdapter {
     return undefined;
   }
 
+  /** A task with `stream: false` asks the engine for one non-streaming answer (same events). */
   submit(input: TaskRequestInput | TaskRequest, options: SubmitOptions = {}): TokenStream {
     return this.start(input, options, false);
   }
@@ -92,6 +93,9 @@ export abstract class AdapterBase implements WorkerAdapter {
   ): TokenStream {
     if (this.closed) throw new OrchError('INTERNAL', `Adapter ${this.id} is closed`, { retriable: false });
     const task = parseTask(input);
+    // Nobody reads tokens one by one from a non-streaming call: the engine's non-streaming route
+    // saves parsing a stream per token.
+    const oneShot = nonStreaming || task.stream === false;
     if (this.jobs.has(task.job_id)) {
       throw new OrchError('INVALID_REQUEST', `job_id ${task.job_id} is already running`, {
         field: 'job_id',
@@ -99,7 +103,7 @@ export abstract class AdapterBase implements WorkerAdapter {
         retriable: false,
       });
     }
-    const timeouts = task.timeouts ?? this.defaultTimeouts();
+    const timeouts = deadlinesFor(task.timeouts ?? this.defaultTimeouts(), oneShot);
     const stream = createTokenStream({
       jobId: task.job_id,
       engine: this.engine,
@@ -107,7 +111,7 @@ export abstract class AdapterBase implements WorkerAdapter {
       engineVersion: this.engineVersion(),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(timeouts ? { timeouts } : {}),
-      source: (signal) => this.run(task, { signal, nonStreaming }),
+      source: (signal) => this.run(task, { signal, nonStreaming: oneShot }),
       sourceProvidesText: this.sourceProvidesText,
       hooks: {
         onSettle: (terminal) => {
@@ -120,4 +124,13 @@ export abstract class AdapterBase implements WorkerAdapter {
     this.statsTracker.begin();
     return stream;
   }
+}
+
+/**
+ * A one-shot call has no first token or gap between tokens to time: its whole answer arrives at
+ * once, so only the total deadline applies to it.
+ */
+function deadlinesFor(timeouts: TaskRequest['timeouts'], oneShot: boolean): TaskRequest['timeouts'] {
+  if (!oneShot || !timeouts) return timeouts;
+  return timeouts.total_ms === undefined ? undefined : { total_ms: timeouts.total_ms };
 }

@@ -63,13 +63,12 @@ type TimeoutPhaseName = 'first_token' | 'idle' | 'total';
  * per batch (one network read) and the events of a batch are handed out from a queue, which costs
  * a resolved promise per token instead of a generator resumption.
  *
- * Consume it once: either iterate it, or only listen (draining starts on the microtask after the
- * first listener is added, unless iteration has begun by then).
+ * Consume it once: either iterate it, or only listen / await `result` (draining starts on the
+ * microtask after the first listener is added or `result` is read, unless iteration has begun).
  */
 export class TokenStream extends EventEmitter<TokenStreamEventMap> implements AsyncIterable<TokenEvent> {
   readonly jobId: string;
-  /** Resolves with the terminal event; never rejects. */
-  readonly result: Promise<TerminalEvent>;
+  private readonly resultPromise: Promise<TerminalEvent>;
 
   private readonly init: TokenStreamInit;
   private readonly controller = new AbortController();
@@ -107,7 +106,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     this.init = init;
     this.jobId = init.jobId;
     this.now = init.now ?? performance.now.bind(performance);
-    this.result = new Promise((resolve) => {
+    this.resultPromise = new Promise((resolve) => {
       this.resolveResult = resolve;
     });
     this.onUserAbort = () => this.cancel();
@@ -116,6 +115,15 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     } else {
       init.signal?.addEventListener('abort', this.onUserAbort, { once: true });
     }
+  }
+
+  /**
+   * Resolves with the terminal event; never rejects. Asking for it counts as consuming: unless the
+   * stream is iterated in the same tick, it is drained (listeners still see every event).
+   */
+  get result(): Promise<TerminalEvent> {
+    this.scheduleDrain();
+    return this.resultPromise;
   }
 
   get isSettled(): boolean {
