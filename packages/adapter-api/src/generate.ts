@@ -1,4 +1,5 @@
 import type { GenerateResult } from './adapter.js';
+import { errorFromEvent } from './error-from-event.js';
 import { OrchError } from './errors.js';
 import type { StartedEvent } from './events.js';
 import type { TokenStream } from './token-stream.js';
@@ -22,12 +23,7 @@ export async function collectResult(stream: TokenStream, engine: string): Promis
       if (ev.tool_calls) result.tool_calls = ev.tool_calls;
       return result;
     } else if (ev.type === 'error') {
-      throw new OrchError(ev.code, ev.message, {
-        retriable: ev.retriable,
-        ...(ev.status !== undefined ? { status: ev.status } : {}),
-        ...(ev.retry_after_ms !== undefined ? { retryAfterMs: ev.retry_after_ms } : {}),
-        ...(ev.timeout_phase !== undefined ? { timeoutPhase: ev.timeout_phase } : {}),
-      });
+      throw errorFromEvent(ev);
     }
   }
   throw new OrchError('PROTOCOL', 'The stream ended without a final event');

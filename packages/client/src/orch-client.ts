@@ -2,6 +2,7 @@
 // OrchError carrying the daemon's code, so callers branch on `code` exactly as inside the daemon.
 import {
   type EndEvent,
+  errorFromEvent,
   OrchError,
   type StartedEvent,
   type TaskRequestInput,
@@ -272,12 +273,7 @@ export class OrchClient {
         if (ev.tool_calls) out.tool_calls = ev.tool_calls;
         return out;
       } else if (ev.type === 'error') {
-        throw new OrchError(ev.code, ev.message, {
-          retriable: ev.retriable,
-          ...(ev.status !== undefined ? { status: ev.status } : {}),
-          ...(ev.retry_after_ms !== undefined ? { retryAfterMs: ev.retry_after_ms } : {}),
-          ...(ev.timeout_phase !== undefined ? { timeoutPhase: ev.timeout_phase } : {}),
-        });
+        throw errorFromEvent(ev);
       }
     }
     throw new OrchError('PROTOCOL', 'The task ended without a final event', { retriable: false });

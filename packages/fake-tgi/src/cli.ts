@@ -4,6 +4,7 @@
  * cores). Options come as JSON in argv[2]; prints one line `{"url":...,"port":...}` once listening and
  * exits when stdin closes or on SIGTERM/SIGINT.
  */
+import { serveToParent } from './child-server.js';
 import { startFakeTgi } from './fake-tgi.js';
 import type { FakeTgiOptions } from './types.js';
 
@@ -16,12 +17,4 @@ function parseOptions(arg: string | undefined): FakeTgiOptions {
   return parsed as FakeTgiOptions;
 }
 
-const server = await startFakeTgi(parseOptions(process.argv[2]));
-process.stdout.write(`${JSON.stringify({ url: server.url, port: server.port })}\n`);
-const stop = (): void => {
-  void server.close().then(() => process.exit(0));
-};
-process.once('SIGTERM', stop);
-process.once('SIGINT', stop);
-process.stdin.once('end', stop);
-process.stdin.resume();
+serveToParent(await startFakeTgi(parseOptions(process.argv[2])));

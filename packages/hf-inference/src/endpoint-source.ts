@@ -1,21 +1,11 @@
 import {
-  OrchError,
+  errorFromEvent,
   type SourceContext,
   type SourceEvent,
   type TaskRequest,
   type TokenEvent,
   type WorkerAdapter,
 } from '@orch/adapter-api';
-
-/** A terminal `error` event of the inner adapter, back into the OrchError it came from. */
-function errorFromEvent(ev: Extract<TokenEvent, { type: 'error' }>): OrchError {
-  return new OrchError(ev.code, ev.message, {
-    retriable: ev.retriable,
-    ...(ev.status !== undefined ? { status: ev.status } : {}),
-    ...(ev.retry_after_ms !== undefined ? { retryAfterMs: ev.retry_after_ms } : {}),
-    ...(ev.timeout_phase !== undefined ? { timeoutPhase: ev.timeout_phase } : {}),
-  });
-}
 
 /** TokenEvent → SourceEvent: the outer stream renumbers and re-times, so only the payload is kept. */
 function toSource(ev: TokenEvent): SourceEvent {

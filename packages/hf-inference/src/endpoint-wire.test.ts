@@ -1,51 +1,32 @@
-import type { TokenEvent } from '@orch/adapter-api';
 import { type FakeTgi, startFakeTgi } from '@orch/fake-tgi';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HfInferenceAdapter } from './hf-inference-adapter.js';
-import type { HfInferenceOptions } from './hf-inference-options.js';
+import { describe, expect, it } from 'vitest';
+import { adapterHarness, collect } from './__fixtures__/adapter-harness.js';
 
 const KEY = 'hf_endpoint_key';
 let tgi: FakeTgi;
-let adapter: HfInferenceAdapter | undefined;
-
-beforeEach(async () => {
-  tgi = await startFakeTgi({
-    apiKey: KEY,
-    tokens: { count: 6 },
-    modelId: 'acme/endpoint-model',
-    version: '3.3.6',
-  });
-});
-
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  await tgi.close();
-});
-
-function make(extra: Partial<HfInferenceOptions> = {}): HfInferenceAdapter {
-  adapter = new HfInferenceAdapter({
+const make = adapterHarness(
+  async () =>
+    (tgi = await startFakeTgi({
+      apiKey: KEY,
+      tokens: { count: 6 },
+      modelId: 'acme/endpoint-model',
+      version: '3.3.6',
+    })),
+  (server) => ({
     model: 'acme/endpoint-model',
     mode: 'endpoint',
     apiKey: KEY,
-    baseUrl: tgi.url,
+    baseUrl: server.url,
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    ...extra,
-  });
-  return adapter;
-}
-
-async function collect(it: AsyncIterable<TokenEvent>): Promise<TokenEvent[]> {
-  const out: TokenEvent[] = [];
-  for await (const ev of it) out.push(ev);
-  return out;
-}
+  }),
+);
 
 const generation = () => tgi.requests.filter((r) => r.method === 'POST').at(-1)!;
 
 describe('endpoint mode against the fake TGI', () => {
   it('[HF-EP-1] a prompt streams over TGI /generate_stream, reported as engine hf-inference', async () => {
-    const events = await collect(make().submit({ prompt: 'Hello', max_tokens: 6 }));
+    const adapter = make();
+    const events = await collect(adapter.submit({ prompt: 'Hello', max_tokens: 6 }));
     expect(events[0]).toMatchObject({
       type: 'started',
       engine: 'hf-inference',
@@ -56,7 +37,7 @@ describe('endpoint mode against the fake TGI', () => {
     expect(events.at(-1)).toMatchObject({ type: 'end', usage: { completion_tokens: 6 } });
     expect(generation().path).toBe('/generate_stream');
     expect(generation().headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(adapter!.stats()).toMatchObject({
+    expect(adapter.stats()).toMatchObject({
       total_requests: 1,
       successful_requests: 1,
       completion_tokens: 6,

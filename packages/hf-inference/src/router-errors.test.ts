@@ -1,40 +1,21 @@
 import { isOrchError, type TokenEvent } from '@orch/adapter-api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HfInferenceAdapter } from './hf-inference-adapter.js';
-import type { HfInferenceOptions } from './hf-inference-options.js';
+import { describe, expect, it } from 'vitest';
+import { adapterHarness, collect } from './__fixtures__/adapter-harness.js';
+import type { HfInferenceAdapter } from './hf-inference-adapter.js';
 import { type FakeRouter, startFakeRouter } from './testing/fake-router.js';
 
 const KEY = 'hf_secret_abcdef';
 let router: FakeRouter;
-let adapter: HfInferenceAdapter | undefined;
-
-beforeEach(async () => {
-  router = await startFakeRouter({ apiKey: KEY });
-});
-
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  await router.close();
-});
-
-function make(extra: Partial<HfInferenceOptions> = {}): HfInferenceAdapter {
-  adapter = new HfInferenceAdapter({
+const make = adapterHarness(
+  async () => (router = await startFakeRouter({ apiKey: KEY })),
+  (server) => ({
     model: 'fake/model',
     apiKey: KEY,
-    baseUrl: router.url,
+    baseUrl: server.url,
     retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 3 },
     loading: { minDelayMs: 5, maxDelayMs: 50, maxWaitMs: 500 },
-    ...extra,
-  });
-  return adapter;
-}
-
-async function collect(it: AsyncIterable<TokenEvent>): Promise<TokenEvent[]> {
-  const out: TokenEvent[] = [];
-  for await (const ev of it) out.push(ev);
-  return out;
-}
+  }),
+);
 
 async function terminal(a: HfInferenceAdapter): Promise<TokenEvent> {
   const events = await collect(a.submit({ prompt: 'hello' }));

@@ -1,42 +1,22 @@
-import { isOrchError, type TokenEvent } from '@orch/adapter-api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HfInferenceAdapter } from './hf-inference-adapter.js';
-import type { HfInferenceOptions } from './hf-inference-options.js';
+import { isOrchError } from '@orch/adapter-api';
+import { describe, expect, it } from 'vitest';
+import { adapterHarness, collect } from './__fixtures__/adapter-harness.js';
 import { type FakeRouter, startFakeRouter } from './testing/fake-router.js';
 
 const KEY = 'hf_serverless_key';
 const MODEL = 'HuggingFaceH4/zephyr-7b-beta';
 let router: FakeRouter;
-let adapter: HfInferenceAdapter | undefined;
-
-beforeEach(async () => {
-  router = await startFakeRouter({ apiKey: KEY, models: [MODEL] });
-});
-
-afterEach(async () => {
-  await adapter?.close();
-  adapter = undefined;
-  await router.close();
-});
-
-function make(extra: Partial<HfInferenceOptions> = {}): HfInferenceAdapter {
-  adapter = new HfInferenceAdapter({
+const make = adapterHarness(
+  async () => (router = await startFakeRouter({ apiKey: KEY, models: [MODEL] })),
+  (server) => ({
     model: MODEL,
     mode: 'serverless',
     apiKey: KEY,
-    baseUrl: router.url,
+    baseUrl: server.url,
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
     loading: { minDelayMs: 5, maxDelayMs: 20, maxWaitMs: 300 },
-    ...extra,
-  });
-  return adapter;
-}
-
-async function collect(it: AsyncIterable<TokenEvent>): Promise<TokenEvent[]> {
-  const out: TokenEvent[] = [];
-  for await (const ev of it) out.push(ev);
-  return out;
-}
+  }),
+);
 
 const posts = () => router.requests.filter((r) => r.method === 'POST');
 

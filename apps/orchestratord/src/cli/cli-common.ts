@@ -1,6 +1,6 @@
 // Shared by the client-side subcommands (submit, pools, models, health): where the daemon is, how
 // to print, and errors that tell the user what to do next.
-import type { ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isOrchError, OrchClient, type OrchError } from '@orch/client';
 
 export interface CliIo {
@@ -86,4 +86,46 @@ export function reportError(err: unknown, baseUrl: string, io: CliIo): number {
 export function usageError(message: string, usage: string, io: CliIo): number {
   io.stderr.write(`error: ${message}\n\n${usage}`);
   return EXIT.usage;
+}
+
+export interface CommonValues {
+  json: boolean;
+  help: boolean;
+  url?: string | undefined;
+  token?: string | undefined;
+}
+
+/** What a command that takes only COMMON_OPTIONS gets once its command line is parsed. */
+export interface CommandContext {
+  values: CommonValues;
+  baseUrl: string;
+  client: OrchClient;
+}
+
+/**
+ * Runs a command that takes only COMMON_OPTIONS: parses them (a bad line is a usage error), answers
+ * --help with `usage`, then runs `body`, mapping whatever it throws to an exit code.
+ */
+export async function runCommonCommand(
+  args: string[],
+  usage: string,
+  io: CliIo,
+  body: (ctx: CommandContext) => Promise<number>,
+): Promise<number> {
+  let values: CommonValues;
+  try {
+    ({ values } = parseArgs({ args, options: COMMON_OPTIONS, strict: true }));
+  } catch (err) {
+    return usageError(err instanceof Error ? err.message : String(err), usage, io);
+  }
+  if (values.help) {
+    io.stdout.write(usage);
+    return EXIT.ok;
+  }
+  const { baseUrl, client } = makeClient(values, io);
+  try {
+    return await body({ values, baseUrl, client });
+  } catch (err) {
+    return reportError(err, baseUrl, io);
+  }
 }

@@ -1,33 +1,13 @@
 // `orchd health`: is the daemon up (/healthz) and ready to take work (/readyz)? Exit 0 only when ready.
-import { parseArgs } from 'node:util';
-import {
-  type CliIo,
-  COMMON_OPTIONS,
-  defaultIo,
-  EXIT,
-  makeClient,
-  reportError,
-  usageError,
-} from './cli-common.js';
+import { type CliIo, defaultIo, EXIT, runCommonCommand } from './cli-common.js';
 
 const USAGE = `usage: orchd health [--json] [--url <url>] [--token <t>]
 
 exit codes: 0 ready, 1 up but not ready, 3 unreachable
 `;
 
-export async function run(args: string[], io: CliIo = defaultIo()): Promise<number> {
-  let values: { json: boolean; help: boolean; url?: string | undefined; token?: string | undefined };
-  try {
-    ({ values } = parseArgs({ args, options: COMMON_OPTIONS, strict: true }));
-  } catch (err) {
-    return usageError(err instanceof Error ? err.message : String(err), USAGE, io);
-  }
-  if (values.help) {
-    io.stdout.write(USAGE);
-    return EXIT.ok;
-  }
-  const { baseUrl, client } = makeClient(values, io);
-  try {
+export function run(args: string[], io: CliIo = defaultIo()): Promise<number> {
+  return runCommonCommand(args, USAGE, io, async ({ values, baseUrl, client }) => {
     const h = await client.health();
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ url: baseUrl, ...h })}\n`);
@@ -38,7 +18,5 @@ export async function run(args: string[], io: CliIo = defaultIo()): Promise<numb
       if (!h.ready.ok) io.stdout.write(`reason  ${JSON.stringify(h.ready.body)}\n`);
     }
     return h.live.ok && h.ready.ok ? EXIT.ok : EXIT.failed;
-  } catch (err) {
-    return reportError(err, baseUrl, io);
-  }
+  });
 }

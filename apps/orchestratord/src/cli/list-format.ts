@@ -1,6 +1,7 @@
 // Plain-text tables for `orchd pools` / `orchd models`. Daemon answers are validated loosely: a
 // newer daemon's extra fields are fine, a shape we cannot read is printed as JSON instead.
 import { z } from 'zod';
+import { type CliIo, EXIT } from './cli-common.js';
 
 const Replica = z.looseObject({
   id: z.string(),
@@ -61,4 +62,22 @@ export function modelTable(models: z.infer<typeof ModelRow>[]): string {
     m.props?.maxTotalTokens === undefined ? '-' : String(m.props.maxTotalTokens),
   ]);
   return table(['MODEL', 'POOLS', 'ENGINE', 'CONTEXT'], rows);
+}
+
+/**
+ * Prints `items` as a table when every one fits `row` (or `empty` when there are none); with `json`, or
+ * when the daemon's answer has a shape we cannot read, prints it as JSON instead.
+ */
+export function writeList<R extends z.ZodType>(
+  io: CliIo,
+  json: boolean,
+  items: unknown[],
+  row: R,
+  empty: string,
+  format: (rows: z.infer<R>[]) => string,
+): number {
+  const rows = z.array(row).safeParse(items);
+  if (json || !rows.success) io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+  else io.stdout.write(items.length === 0 ? `${empty}\n` : format(rows.data));
+  return EXIT.ok;
 }

@@ -1,4 +1,10 @@
-import { OrchError, type TaskRequest, type TerminalEvent, type TokenEvent } from '@orch/adapter-api';
+import {
+  errorFromEvent,
+  OrchError,
+  type TaskRequest,
+  type TerminalEvent,
+  type TokenEvent,
+} from '@orch/adapter-api';
 import type { Job } from './job.js';
 import type { Pool } from './pool.js';
 import type { Replica } from './replica.js';
@@ -100,12 +106,7 @@ export async function runAttempt(
   if (REPLICA_FAULTS.has(terminal.code)) replica.breaker.onFailure();
   else replica.breaker.release();
   if (!relayed) {
-    const err = new OrchError(terminal.code, terminal.message, {
-      retriable: terminal.retriable,
-      ...(terminal.status !== undefined ? { status: terminal.status } : {}),
-      ...(terminal.retry_after_ms !== undefined ? { retryAfterMs: terminal.retry_after_ms } : {}),
-      ...(terminal.timeout_phase !== undefined ? { timeoutPhase: terminal.timeout_phase } : {}),
-    });
+    const err = errorFromEvent(terminal);
     if (isBackpressure(terminal)) {
       const cooldownMs = terminal.retry_after_ms ?? pool.config.retry.backpressure_cooldown_ms;
       return { kind: 'backpressure', error: err, cooldownMs };

@@ -1,35 +1,18 @@
 import { chatCompletionStream, textGenerationStream } from '@huggingface/inference';
 import { parseTask, type SourceYield } from '@orch/adapter-api';
-import { createParser } from 'eventsource-parser';
-import { Pool } from 'undici';
+import { adapterContender, type Contender, floorContender, isChatToken } from '@orch/fake-tgi/bench';
 import { TgiHttpAdapter } from '../tgi-http-adapter.js';
-
-/** Consumes one stream of `tokens` tokens and resolves with the number of tokens seen. */
-export type StreamFn = (tokens: number) => Promise<number>;
-
-export interface Contender {
-  name: string;
-  run: StreamFn;
-  close(): Promise<void>;
-}
 
 const prompt = (n: number) => `bench #tokens=${n}`;
 
+const newAdapter = (url: string) => new TgiHttpAdapter({ baseUrl: url, retry: false, connections: 32 });
+
 /** orch's adapter, through the whole stack: validation, http-util, parser, TokenStream invariants. */
-export function adapterContender(url: string): Contender {
-  const adapter = new TgiHttpAdapter({ baseUrl: url, retry: false, connections: 32 });
-  return {
-    name: 'orch TgiHttpAdapter',
-    async run(n) {
-      let count = 0;
-      for await (const ev of adapter.submit({ prompt: prompt(n), max_tokens: n })) {
-        if (ev.type === 'token') count++;
-        else if (ev.type === 'error') throw new Error(`adapter error: ${ev.code} ${ev.message}`);
-      }
-      return count;
-    },
-    close: () => adapter.close(),
-  };
+export function tgiAdapterContender(url: string): Contender {
+  return adapterContender('orch TgiHttpAdapter', newAdapter(url), (n) => ({
+    prompt: prompt(n),
+    max_tokens: n,
+  }));
 }
 
 /** Exposes the adapter's source (its wire side) without the TokenStream the contract wraps it in. */
@@ -57,33 +40,12 @@ export function sourceOnlyContender(url: string): Contender {
   };
 }
 
-/** The floor: undici request (Node-stream body) + TextDecoder + eventsource-parser + JSON.parse, nothing else. */
-export function floorContender(url: string): Contender {
-  const pool = new Pool(url, { connections: 32, pipelining: 1 });
-  return {
-    name: 'floor (undici+esp+JSON.parse)',
-    async run(n) {
-      const { body, statusCode } = await pool.request({
-        path: '/generate_stream',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ inputs: prompt(n), parameters: { max_new_tokens: n, details: true } }),
-      });
-      if (statusCode !== 200) throw new Error(`floor: HTTP ${statusCode}`);
-      let count = 0;
-      const parser = createParser({
-        onEvent(ev) {
-          const v = JSON.parse(ev.data) as { token?: unknown };
-          if (v.token) count++;
-        },
-      });
-      const decoder = new TextDecoder();
-      for await (const chunk of body as AsyncIterable<Uint8Array>)
-        parser.feed(decoder.decode(chunk, { stream: true }));
-      return count;
-    },
-    close: () => pool.close(),
-  };
+export function generateFloorContender(url: string): Contender {
+  return floorContender(url, {
+    path: '/generate_stream',
+    body: (n) => ({ inputs: prompt(n), parameters: { max_new_tokens: n, details: true } }),
+    isToken: (v) => Boolean((v as { token?: unknown }).token),
+  });
 }
 
 /** @huggingface/inference 4.x: its textGenerationStream posts to `<endpointUrl>/v1/completions`. */
@@ -112,48 +74,18 @@ export function hfContender(url: string): Contender {
 const chatMessages = (n: number) => [{ role: 'user' as const, content: prompt(n) }];
 
 export function adapterChatContender(url: string): Contender {
-  const adapter = new TgiHttpAdapter({ baseUrl: url, retry: false, connections: 32 });
-  return {
-    name: 'orch TgiHttpAdapter',
-    async run(n) {
-      let count = 0;
-      for await (const ev of adapter.submit({ messages: chatMessages(n), max_tokens: n })) {
-        if (ev.type === 'token') count++;
-        else if (ev.type === 'error') throw new Error(`adapter error: ${ev.code} ${ev.message}`);
-      }
-      return count;
-    },
-    close: () => adapter.close(),
-  };
+  return adapterContender('orch TgiHttpAdapter', newAdapter(url), (n) => ({
+    messages: chatMessages(n),
+    max_tokens: n,
+  }));
 }
 
 export function floorChatContender(url: string): Contender {
-  const pool = new Pool(url, { connections: 32, pipelining: 1 });
-  return {
-    name: 'floor (undici+esp+JSON.parse)',
-    async run(n) {
-      const { body, statusCode } = await pool.request({
-        path: '/v1/chat/completions',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ model: 'tgi', messages: chatMessages(n), max_tokens: n, stream: true }),
-      });
-      if (statusCode !== 200) throw new Error(`floor: HTTP ${statusCode}`);
-      let count = 0;
-      const parser = createParser({
-        onEvent(ev) {
-          if (ev.data === '[DONE]') return;
-          const v = JSON.parse(ev.data) as { choices?: Array<{ delta?: { content?: string } }> };
-          if (v.choices?.[0]?.delta?.content) count++;
-        },
-      });
-      const decoder = new TextDecoder();
-      for await (const chunk of body as AsyncIterable<Uint8Array>)
-        parser.feed(decoder.decode(chunk, { stream: true }));
-      return count;
-    },
-    close: () => pool.close(),
-  };
+  return floorContender(url, {
+    path: '/v1/chat/completions',
+    body: (n) => ({ model: 'tgi', messages: chatMessages(n), max_tokens: n, stream: true }),
+    isToken: isChatToken,
+  });
 }
 
 export function hfChatContender(url: string): Contender {

@@ -1,7 +1,8 @@
 // Shared by the OpenAI and TGI routes: wait for a job's first meaningful event before committing to
 // a 200, so a failure before any token is still an HTTP error with its real status (retriable by the
 // client), and only failures after the first token become in-stream errors.
-import { OrchError, type StartedEvent, type TokenEvent } from '@orch/adapter-api';
+import type { ServerResponse } from 'node:http';
+import { errorFromEvent, OrchError, type StartedEvent, type TokenEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 
 export type FirstEvent = Exclude<TokenEvent, StartedEvent>;
@@ -46,14 +47,43 @@ export async function openJob(job: JobHandle): Promise<OpenedJob> {
   }
 }
 
-/** The job's error event as an OrchError, for the HTTP error answered before any token. */
-export function errorFromEvent(ev: Extract<TokenEvent, { type: 'error' }>): OrchError {
-  return new OrchError(ev.code, ev.message, {
-    retriable: ev.retriable,
-    ...(ev.status !== undefined ? { status: ev.status } : {}),
-    ...(ev.retry_after_ms !== undefined ? { retryAfterMs: ev.retry_after_ms } : {}),
-    ...(ev.timeout_phase !== undefined ? { timeoutPhase: ev.timeout_phase } : {}),
-  });
+/**
+ * Opens the job; when it cannot be opened, or fails before any token, answers that as an HTTP error
+ * with the route family's `sendError` (or drops the connection when the client is gone already) and
+ * returns undefined.
+ */
+export async function openOrAnswer(
+  res: ServerResponse,
+  signal: AbortSignal,
+  job: JobHandle,
+  sendError: (res: ServerResponse, err: unknown) => void,
+): Promise<OpenedJob | undefined> {
+  let opened: OpenedJob;
+  try {
+    opened = await openJob(job);
+  } catch (err) {
+    sendError(res, err);
+    return undefined;
+  }
+  if (opened.first.type === 'error') {
+    opened.close();
+    if (signal.aborted) res.destroy();
+    else sendError(res, errorFromEvent(opened.first));
+    return undefined;
+  }
+  return opened;
+}
+
+/**
+ * The opened job's events from the first on. The loop ending (rather than the caller returning on a
+ * terminal event) means the job stream ended without one.
+ */
+export async function* eventsOf(opened: OpenedJob): AsyncGenerator<FirstEvent, void, undefined> {
+  let ev: FirstEvent | undefined = opened.first;
+  while (ev) {
+    yield ev;
+    ev = await opened.next();
+  }
 }
 
 /** A model name a compat client sends that means "whatever the daemon serves by default". */

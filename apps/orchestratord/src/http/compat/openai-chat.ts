@@ -4,9 +4,15 @@ import type { EndEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import { errorFromEvent, type OpenedJob } from './job-stream.js';
-import { openAIStreamError, sendOpenAIError } from './openai-errors.js';
-import { metaFor, openCompat, sendJsonBody, submitCompat } from './openai-relay.js';
+import { eventsOf, type OpenedJob } from './job-stream.js';
+import {
+  endStreamWithDone,
+  endStreamWithError,
+  metaFor,
+  readToEnd,
+  relayCompat,
+  sendJsonBody,
+} from './openai-relay.js';
 import { ChatCompletionBody, chatToTask, parseBody, toolsActive } from './openai-request.js';
 import {
   chatChunk,
@@ -27,24 +33,17 @@ export async function handleChat(
   ctx: RequestContext,
   deps: RouteModuleDeps,
 ): Promise<void> {
-  let body: ChatCompletionBody | undefined;
-  const job = await submitCompat(res, ctx, deps, (raw) => {
-    body = parseBody(ChatCompletionBody, raw);
-    return chatToTask(body);
-  });
-  if (!job || !body) return;
-  try {
-    const opened = await openCompat(res, ctx, job);
-    if (!opened) return;
-    try {
-      if (body.stream) await streamChat(res, job, opened, body);
-      else await completeChat(res, job, opened, body);
-    } finally {
-      opened.close();
-    }
-  } finally {
-    if (ctx.signal.aborted) job.cancel();
-  }
+  await relayCompat(
+    res,
+    ctx,
+    deps,
+    (raw) => {
+      const body = parseBody(ChatCompletionBody, raw);
+      return { body, task: chatToTask(body) };
+    },
+    (job, opened, body) =>
+      body.stream ? streamChat(res, job, opened, body) : completeChat(res, job, opened, body),
+  );
 }
 
 async function completeChat(
@@ -54,22 +53,10 @@ async function completeChat(
   body: ChatCompletionBody,
 ): Promise<void> {
   const logprobs: LogprobEntry[] | undefined = body.logprobs ? [] : undefined;
-  let ev = opened.first;
-  while (true) {
-    if (ev.type === 'token') {
-      if (logprobs && !ev.special) logprobs.push(logprobEntry(ev));
-    } else if (ev.type === 'end') {
-      const meta = metaFor(job, opened.started, 'chatcmpl');
-      sendJsonBody(res, chatCompletion(meta, ev, logprobs));
-      return;
-    } else if (ev.type === 'error') {
-      if (!res.destroyed) sendOpenAIError(res, errorFromEvent(ev));
-      return;
-    }
-    const next = await opened.next();
-    if (!next) return;
-    ev = next;
-  }
+  const end = await readToEnd(res, opened, (ev) => {
+    if (logprobs && !ev.special) logprobs.push(logprobEntry(ev));
+  });
+  if (end) sendJsonBody(res, chatCompletion(metaFor(job, opened.started, 'chatcmpl'), end, logprobs));
 }
 
 async function streamChat(
@@ -86,8 +73,7 @@ async function streamChat(
   const contentChunk = contentChunker(meta, withUsage);
   startSse(res);
   await sendData(res, chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage));
-  let ev = opened.first;
-  while (true) {
+  for await (const ev of eventsOf(opened)) {
     if (ev.type === 'token') {
       if (!ev.special && !hold && ev.text !== '') {
         const data = body.logprobs
@@ -99,19 +85,12 @@ async function streamChat(
       await finishChat(res, meta, ev, hold, withUsage);
       return;
     } else if (ev.type === 'error') {
-      await sendData(res, JSON.stringify(openAIStreamError(ev)));
-      // No [DONE] after an error: a client reading to [DONE] must not mistake this for a full answer.
-      res.end();
+      await endStreamWithError(res, ev);
       return;
     }
-    const next = await opened.next();
-    if (!next) {
-      // A job stream that ends without a terminal event must not look like a complete answer.
-      res.destroy();
-      return;
-    }
-    ev = next;
   }
+  // A job stream that ends without a terminal event must not look like a complete answer.
+  res.destroy();
 }
 
 async function finishChat(
@@ -134,7 +113,8 @@ async function finishChat(
     await sendData(res, chatChunk(meta, { content: end.text }, null, withUsage));
   }
   await sendData(res, chatChunk(meta, {}, openAIFinish(end.finish_reason, calls !== undefined), withUsage));
-  if (withUsage) await sendData(res, usageChunk(meta, 'chat.completion.chunk', openAIUsage(end)));
-  await sendData(res, '[DONE]');
-  res.end();
+  await endStreamWithDone(
+    res,
+    withUsage ? usageChunk(meta, 'chat.completion.chunk', openAIUsage(end)) : undefined,
+  );
 }

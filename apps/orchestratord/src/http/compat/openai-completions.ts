@@ -5,10 +5,15 @@ import type { TokenTextEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import type { OpenedJob } from './job-stream.js';
-import { errorFromEvent } from './job-stream.js';
-import { openAIStreamError, sendOpenAIError } from './openai-errors.js';
-import { metaFor, openCompat, sendJsonBody, submitCompat } from './openai-relay.js';
+import { eventsOf, type OpenedJob } from './job-stream.js';
+import {
+  endStreamWithDone,
+  endStreamWithError,
+  metaFor,
+  readToEnd,
+  relayCompat,
+  sendJsonBody,
+} from './openai-relay.js';
 import { CompletionBody, completionToTask, parseBody } from './openai-request.js';
 import {
   completionChunk,
@@ -27,24 +32,17 @@ export async function handleCompletion(
   ctx: RequestContext,
   deps: RouteModuleDeps,
 ): Promise<void> {
-  let body: CompletionBody | undefined;
-  const job = await submitCompat(res, ctx, deps, (raw) => {
-    body = parseBody(CompletionBody, raw);
-    return completionToTask(body);
-  });
-  if (!job || !body) return;
-  try {
-    const opened = await openCompat(res, ctx, job);
-    if (!opened) return;
-    try {
-      if (body.stream) await streamCompletion(res, job, opened, body);
-      else await complete(res, job, opened, body);
-    } finally {
-      opened.close();
-    }
-  } finally {
-    if (ctx.signal.aborted) job.cancel();
-  }
+  await relayCompat(
+    res,
+    ctx,
+    deps,
+    (raw) => {
+      const body = parseBody(CompletionBody, raw);
+      return { body, task: completionToTask(body) };
+    },
+    (job, opened, body) =>
+      body.stream ? streamCompletion(res, job, opened, body) : complete(res, job, opened, body),
+  );
 }
 
 function echoed(job: JobHandle, body: CompletionBody): string {
@@ -59,23 +57,13 @@ async function complete(
 ): Promise<void> {
   const tokens: TokenTextEvent[] | undefined = body.logprobs ? [] : undefined;
   const prefix = echoed(job, body);
-  let ev = opened.first;
-  while (true) {
-    if (ev.type === 'token') {
-      if (tokens && !ev.special) tokens.push(ev);
-    } else if (ev.type === 'end') {
-      const meta = metaFor(job, opened.started, 'cmpl');
-      const lp = tokens ? completionLogprobs(tokens, prefix.length) : null;
-      sendJsonBody(res, textCompletion(meta, prefix + ev.text, ev, lp));
-      return;
-    } else if (ev.type === 'error') {
-      if (!res.destroyed) sendOpenAIError(res, errorFromEvent(ev));
-      return;
-    }
-    const next = await opened.next();
-    if (!next) return;
-    ev = next;
-  }
+  const end = await readToEnd(res, opened, (ev) => {
+    if (tokens && !ev.special) tokens.push(ev);
+  });
+  if (!end) return;
+  const meta = metaFor(job, opened.started, 'cmpl');
+  const lp = tokens ? completionLogprobs(tokens, prefix.length) : null;
+  sendJsonBody(res, textCompletion(meta, prefix + end.text, end, lp));
 }
 
 async function streamCompletion(
@@ -94,8 +82,7 @@ async function streamCompletion(
     await sendData(res, completionChunk(meta, prefix, null, withUsage));
     offset = prefix.length;
   }
-  let ev = opened.first;
-  while (true) {
+  for await (const ev of eventsOf(opened)) {
     if (ev.type === 'token') {
       if (!ev.special && ev.text !== '') {
         const data = body.logprobs
@@ -106,21 +93,16 @@ async function streamCompletion(
       }
     } else if (ev.type === 'end') {
       await sendData(res, completionChunk(meta, '', openAIFinish(ev.finish_reason, false), withUsage));
-      if (withUsage) await sendData(res, usageChunk(meta, 'text_completion', openAIUsage(ev)));
-      await sendData(res, '[DONE]');
-      res.end();
+      await endStreamWithDone(
+        res,
+        withUsage ? usageChunk(meta, 'text_completion', openAIUsage(ev)) : undefined,
+      );
       return;
     } else if (ev.type === 'error') {
-      await sendData(res, JSON.stringify(openAIStreamError(ev)));
-      res.end();
+      await endStreamWithError(res, ev);
       return;
     }
-    const next = await opened.next();
-    if (!next) {
-      // A job stream that ends without a terminal event must not look like a complete answer.
-      res.destroy();
-      return;
-    }
-    ev = next;
   }
+  // A job stream that ends without a terminal event must not look like a complete answer.
+  res.destroy();
 }

@@ -1,11 +1,18 @@
 // The request → job → response plumbing both OpenAI routes share.
 import type { ServerResponse } from 'node:http';
-import type { StartedEvent } from '@orch/adapter-api';
+import {
+  type EndEvent,
+  type ErrorEvent,
+  errorFromEvent,
+  type StartedEvent,
+  type TokenTextEvent,
+} from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import { errorFromEvent, type OpenedJob, openJob } from './job-stream.js';
-import { sendOpenAIError } from './openai-errors.js';
+import { eventsOf, type OpenedJob, openOrAnswer } from './job-stream.js';
+import { openAIStreamError, sendOpenAIError } from './openai-errors.js';
 import type { ResponseMeta } from './openai-response.js';
+import { sendData } from './sse-sink.js';
 
 export function metaFor(job: JobHandle, started: StartedEvent | undefined, prefix: string): ResponseMeta {
   return {
@@ -31,31 +38,74 @@ export async function submitCompat(
   }
 }
 
-/** Opens the job; on an error before any token answers it as an HTTP error and returns undefined. */
-export async function openCompat(
-  res: ServerResponse,
-  ctx: RequestContext,
-  job: JobHandle,
-): Promise<OpenedJob | undefined> {
-  let opened: OpenedJob;
-  try {
-    opened = await openJob(job);
-  } catch (err) {
-    sendOpenAIError(res, err);
-    return undefined;
-  }
-  if (opened.first.type === 'error') {
-    opened.close();
-    if (!ctx.signal.aborted) sendOpenAIError(res, errorFromEvent(opened.first));
-    else res.destroy();
-    return undefined;
-  }
-  return opened;
-}
-
 export function sendJsonBody(res: ServerResponse, body: unknown): void {
   if (res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * The body both OpenAI routes share: parse + submit, open, hand the job to `relay`, and always close
+ * what was opened (cancelling the job when the client went away).
+ */
+export async function relayCompat<B>(
+  res: ServerResponse,
+  ctx: RequestContext,
+  deps: RouteModuleDeps,
+  parse: (raw: unknown) => { body: B; task: Parameters<RouteModuleDeps['orchestrator']['submit']>[0] },
+  relay: (job: JobHandle, opened: OpenedJob, body: B) => Promise<void>,
+): Promise<void> {
+  let body: B | undefined;
+  const job = await submitCompat(res, ctx, deps, (raw) => {
+    const parsed = parse(raw);
+    body = parsed.body;
+    return parsed.task;
+  });
+  if (!job || body === undefined) return;
+  try {
+    const opened = await openOrAnswer(res, ctx.signal, job, sendOpenAIError);
+    if (!opened) return;
+    try {
+      await relay(job, opened, body);
+    } finally {
+      opened.close();
+    }
+  } finally {
+    if (ctx.signal.aborted) job.cancel();
+  }
+}
+
+/** Ends a stream that failed after its first token: the error as a data event, and no [DONE]. */
+export async function endStreamWithError(res: ServerResponse, ev: ErrorEvent): Promise<void> {
+  await sendData(res, JSON.stringify(openAIStreamError(ev)));
+  // No [DONE] after an error: a client reading to [DONE] must not mistake this for a full answer.
+  res.end();
+}
+
+/** Ends a stream that succeeded: the usage chunk when asked for, then [DONE]. */
+export async function endStreamWithDone(res: ServerResponse, usage: string | undefined): Promise<void> {
+  if (usage !== undefined) await sendData(res, usage);
+  await sendData(res, '[DONE]');
+  res.end();
+}
+
+/**
+ * For non-stream answers: hands each token to `onToken` and returns the end event. An error event is
+ * answered here (unless the client is gone) and, like a stream that stops short, returns undefined.
+ */
+export async function readToEnd(
+  res: ServerResponse,
+  opened: OpenedJob,
+  onToken: (ev: TokenTextEvent) => void,
+): Promise<EndEvent | undefined> {
+  for await (const ev of eventsOf(opened)) {
+    if (ev.type === 'token') onToken(ev);
+    else if (ev.type === 'end') return ev;
+    else if (ev.type === 'error') {
+      if (!res.destroyed) sendOpenAIError(res, errorFromEvent(ev));
+      return undefined;
+    }
+  }
+  return undefined;
 }

@@ -1,10 +1,10 @@
 // POST /generate and /generate_stream in TGI's wire format (see shared notes tgi-wire.md §4–§5).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EndEvent, FinishReason, TokenTextEvent } from '@orch/adapter-api';
+import { type EndEvent, errorFromEvent, type FinishReason, type TokenTextEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import { errorFromEvent, type OpenedJob, openJob } from './job-stream.js';
+import { eventsOf, type OpenedJob, openOrAnswer } from './job-stream.js';
 import { sendData } from './sse-sink.js';
 import {
   type GenerateBody,
@@ -44,19 +44,29 @@ function seedOf(job: JobHandle): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** The text TGI answers with: the prompt in front when `return_full_text` asks for it. */
+function generatedText(body: GenerateBody, end: EndEvent): string {
+  return body.parameters?.return_full_text ? body.inputs + end.text : end.text;
+}
+
 /** How TGI's compat `POST /` calls the handlers: the body already read, non-stream answers in an array. */
 export interface CompatCall {
   raw: unknown;
   array?: boolean;
 }
 
-async function submitAndOpen(
+/**
+ * Parse + submit + open (answering TGI's error itself when any fails), then `relay` the job; what was
+ * opened is always closed, and the job cancelled when the client went away.
+ */
+async function relayGenerate(
   res: ServerResponse,
   ctx: RequestContext,
   deps: RouteModuleDeps,
   streaming: boolean,
   compat: CompatCall | undefined,
-): Promise<{ job: JobHandle; body: GenerateBody; opened: OpenedJob } | undefined> {
+  relay: (job: JobHandle, body: GenerateBody, opened: OpenedJob) => Promise<void>,
+): Promise<void> {
   let body: GenerateBody;
   let job: JobHandle;
   try {
@@ -67,22 +77,16 @@ async function submitAndOpen(
     });
   } catch (err) {
     sendTgiError(res, err);
-    return undefined;
+    return;
   }
-  let opened: OpenedJob;
+  const opened = await openOrAnswer(res, ctx.signal, job, sendTgiError);
+  if (!opened) return;
   try {
-    opened = await openJob(job);
-  } catch (err) {
-    sendTgiError(res, err);
-    return undefined;
-  }
-  if (opened.first.type === 'error') {
+    await relay(job, body, opened);
+  } finally {
     opened.close();
-    if (ctx.signal.aborted) res.destroy();
-    else sendTgiError(res, errorFromEvent(opened.first));
-    return undefined;
+    if (ctx.signal.aborted) job.cancel();
   }
-  return { job, body, opened };
 }
 
 export async function handleGenerate(
@@ -92,13 +96,9 @@ export async function handleGenerate(
   deps: RouteModuleDeps,
   compat?: CompatCall,
 ): Promise<void> {
-  const s = await submitAndOpen(res, ctx, deps, false, compat);
-  if (!s) return;
-  const { job, body, opened } = s;
-  const tokens: TgiToken[] = [];
-  try {
-    let ev = opened.first;
-    while (true) {
+  await relayGenerate(res, ctx, deps, false, compat, async (job, body, opened) => {
+    const tokens: TgiToken[] = [];
+    for await (const ev of eventsOf(opened)) {
       if (ev.type === 'token') tokens.push(tgiToken(ev));
       else if (ev.type === 'end') {
         sendGenerated(res, job, body, ev, tokens, compat?.array === true);
@@ -107,17 +107,10 @@ export async function handleGenerate(
         if (!res.destroyed) sendTgiError(res, errorFromEvent(ev));
         return;
       }
-      const next = await opened.next();
-      if (!next) {
-        res.destroy();
-        return;
-      }
-      ev = next;
     }
-  } finally {
-    opened.close();
-    if (ctx.signal.aborted) job.cancel();
-  }
+    // A job stream that ends without a terminal event must not look like a complete answer.
+    res.destroy();
+  });
 }
 
 function sendGenerated(
@@ -130,8 +123,7 @@ function sendGenerated(
 ) {
   if (res.destroyed) return;
   const p = body.parameters;
-  const text = p?.return_full_text ? body.inputs + end.text : end.text;
-  const out: Record<string, unknown> = { generated_text: text };
+  const out: Record<string, unknown> = { generated_text: generatedText(body, end) };
   if (p?.details || p?.decoder_input_details) {
     out.details = {
       finish_reason: tgiFinish(end.finish_reason),
@@ -164,17 +156,13 @@ export async function handleGenerateStream(
   deps: RouteModuleDeps,
   compat?: CompatCall,
 ): Promise<void> {
-  const s = await submitAndOpen(res, ctx, deps, true, compat);
-  if (!s) return;
-  const { job, body, opened } = s;
-  let index = 0;
-  let held: TgiToken | undefined;
-  const event = (token: TgiToken, generated: string | null, details: unknown) =>
-    JSON.stringify({ index: ++index, token, generated_text: generated, details });
-  try {
+  await relayGenerate(res, ctx, deps, true, compat, async (job, body, opened) => {
+    let index = 0;
+    let held: TgiToken | undefined;
+    const event = (token: TgiToken, generated: string | null, details: unknown) =>
+      JSON.stringify({ index: ++index, token, generated_text: generated, details });
     startSse(res);
-    let ev = opened.first;
-    while (true) {
+    for await (const ev of eventsOf(opened)) {
       if (ev.type === 'token') {
         if (held) await sendData(res, event(held, null, null));
         held = undefined;
@@ -182,9 +170,8 @@ export async function handleGenerateStream(
         if (token.special) held = token;
         else await sendData(res, event(token, null, null));
       } else if (ev.type === 'end') {
-        const p = body.parameters;
-        const generated = p?.return_full_text ? body.inputs + ev.text : ev.text;
-        const details = p?.details
+        const generated = generatedText(body, ev);
+        const details = body.parameters?.details
           ? {
               finish_reason: tgiFinish(ev.finish_reason),
               generated_tokens: ev.usage.completion_tokens,
@@ -203,17 +190,10 @@ export async function handleGenerateStream(
         res.end();
         return;
       }
-      const next = await opened.next();
-      if (!next) {
-        res.destroy();
-        return;
-      }
-      ev = next;
     }
-  } finally {
-    opened.close();
-    if (ctx.signal.aborted) job.cancel();
-  }
+    // A job stream that ends without a terminal event must not look like a complete answer.
+    res.destroy();
+  });
 }
 
 /** TGI's compat `POST /`: `{inputs, parameters, stream}` → `[GenerateResponse]`, or the stream. */

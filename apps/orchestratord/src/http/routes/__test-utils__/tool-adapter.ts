@@ -1,37 +1,19 @@
 // An engine that answers every task with one tool call, streamed as argument tokens the way the
 // tgi-http adapter relays TGI's tool-call deltas (tokens carry the arguments; `end` carries the calls).
-import {
-  AdapterBase,
-  type AdapterProps,
-  type HealthReport,
-  type SourceEvent,
-  type TaskRequest,
-} from '@orch/adapter-api';
+import type { SourceEvent, TaskRequest } from '@orch/adapter-api';
+import { FixedAdapter } from './fixed-adapter.js';
 
-export class ToolAdapter extends AdapterBase {
-  readonly engine = 'mock-tools';
-  readonly id = 'tools-0';
+export class ToolAdapter extends FixedAdapter {
   readonly tasks: TaskRequest[] = [];
 
-  protected modelFor(task: TaskRequest): string {
-    return task.model ?? 'tool-model';
-  }
-
-  protected engineVersion(): string {
-    return '1.0.0';
-  }
-
-  async health(): Promise<HealthReport> {
-    return { state: 'healthy', live: true, ready: true, latencyMs: 0, checkedAt: Date.now() };
-  }
-
-  async props(): Promise<AdapterProps> {
-    return {
-      engine: this.engine,
-      engineVersion: '1.0.0',
-      modelId: 'tool-model',
-      capabilities: { chat: true, tools: true, grammar: false, logprobs: false, streaming: true },
-    };
+  constructor() {
+    super('mock-tools', 'tools-0', 'tool-model', {
+      chat: true,
+      tools: true,
+      grammar: false,
+      logprobs: false,
+      streaming: true,
+    });
   }
 
   protected async *run(task: TaskRequest): AsyncGenerator<SourceEvent> {
