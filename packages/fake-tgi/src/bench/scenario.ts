@@ -48,8 +48,9 @@ export async function scenario(
   const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < opts.runs; r++) {
     for (const c of contenders) {
-      // Garbage left by the previous contender must not be billed to this one.
-      globalThis.gc?.();
+      // No forced gc() between samples: a full collection resets V8's young-generation sizing and
+      // pretenuring feedback, which bills the contender that allocates most (an event per token) for
+      // a state a running service never sees. Interleaving and medians spread leftover garbage.
       const s = await measure(() => one(c));
       if (process.env.BENCH_DEBUG) console.log(c.name, Math.round(s.wallMs), Math.round(s.cpuUs / 1000));
       samples.get(c.name)!.push(s);

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
     `tgi-http stream bench: Node ${process.version}, fake-tgi in a child process at ${url}, median of ${args.runs} runs`,
   );
   // Warm-up, twice each: JIT tiers, connections, /info.
-  const opts: ScenarioOptions = { runs: args.runs, warmups: 2 };
+  // Steady state, as in a running service: every contender gets the same passes to reach its JIT tiers.
+  const opts: ScenarioOptions = { runs: args.runs, warmups: 5 };
   try {
     const long = await scenario(`1 × ${args.long}-token /generate_stream`, contenders, opts, (c) =>
       exactly(c, args.long),
