@@ -62,6 +62,7 @@ export {
   type ToolCall,
   ToolChoiceSchema,
   ToolSchema,
+  withTimeouts,
 } from './task.js';
 export {
   createTokenStream,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOrchError } from './errors.js';
-import { parseTask } from './task.js';
+import { parseTask, withTimeouts } from './task.js';
 
 function fieldOf(input: unknown): string | undefined {
   try {
@@ -48,5 +48,19 @@ describe('TaskRequest validation', () => {
     expect(parseTask({ prompt: 'a', seed: 2n ** 63n }).seed).toBe('9223372036854775808');
     expect(fieldOf({ prompt: 'a', seed: '18446744073709551616' })).toBe('seed');
     expect(fieldOf({ prompt: 'a', seed: 1.5 })).toBe('seed');
+  });
+});
+
+describe('validated tasks', () => {
+  it('[ADAPTER-TASK-4] a task parseTask produced is not parsed again, and withTimeouts keeps it so', () => {
+    const task = parseTask({ prompt: 'a' });
+    expect(parseTask(task)).toBe(task);
+    const timed = withTimeouts(task, { first_token_ms: 5 });
+    expect(timed).toMatchObject({ prompt: 'a', job_id: task.job_id, timeouts: { first_token_ms: 5 } });
+    expect(parseTask(timed)).toBe(timed);
+    expect(withTimeouts(timed, undefined).timeouts).toBeUndefined();
+    expect(() => withTimeouts(task, { idle_ms: -1 })).toThrow(/timeouts\.idle_ms/);
+    // A look-alike object that did not come from parseTask is validated as usual.
+    expect(() => parseTask({ ...task, max_tokens: -1 })).toThrow(/max_tokens/);
   });
 });

@@ -171,10 +171,36 @@ export function invalidRequestFromZod(error: z.ZodError, prefix = ''): OrchError
   });
 }
 
+/**
+ * Tasks this module produced. A daemon validates a task once at its edge and hands the same object
+ * to an adapter, which would otherwise validate it again on the hot path.
+ */
+const validated = new WeakSet<object>();
+
 /** Validates an external task. Throws `OrchError` INVALID_REQUEST that names the field. */
 export function parseTask(input: unknown): TaskRequest {
+  if (typeof input === 'object' && input !== null && validated.has(input)) return input as TaskRequest;
   const result = TaskRequestSchema.safeParse(input);
   if (!result.success) throw invalidRequestFromZod(result.error);
   const task = result.data;
-  return { ...task, job_id: task.job_id ?? randomUUID() };
+  const out = { ...task, job_id: task.job_id ?? randomUUID() };
+  validated.add(out);
+  return out;
+}
+
+/**
+ * A validated task with other deadlines (e.g. a pool's defaults filled in): only the new
+ * `timeouts` are checked, the rest is already known good. `undefined` removes them.
+ */
+export function withTimeouts(task: TaskRequest, timeouts: Timeouts | undefined): TaskRequest {
+  if (!validated.has(task)) return parseTask({ ...task, timeouts });
+  const out: TaskRequest = { ...task };
+  if (timeouts === undefined) delete out.timeouts;
+  else {
+    const checked = TimeoutsSchema.safeParse(timeouts);
+    if (!checked.success) throw invalidRequestFromZod(checked.error, 'timeouts.');
+    out.timeouts = checked.data;
+  }
+  validated.add(out);
+  return out;
 }

@@ -4,6 +4,7 @@ import {
   type TaskRequest,
   type TerminalEvent,
   type TokenEvent,
+  withTimeouts,
 } from '@orch/adapter-api';
 import type { Job } from './job.js';
 import type { Pool } from './pool.js';
@@ -39,10 +40,8 @@ function attemptTask(job: Job, pool: Pool): TaskRequest {
   const timeouts: NonNullable<TaskRequest['timeouts']> = {};
   if (first !== undefined) timeouts.first_token_ms = first;
   if (idle !== undefined) timeouts.idle_ms = idle;
-  const task: TaskRequest = { ...job.task };
-  if (Object.keys(timeouts).length) task.timeouts = timeouts;
-  else delete task.timeouts;
-  return task;
+  // withTimeouts keeps the task marked as validated, so the adapter does not parse it again.
+  return withTimeouts(job.task, Object.keys(timeouts).length ? timeouts : undefined);
 }
 
 /**
