@@ -159,7 +159,8 @@ function sampling(b: SamplingFields): TaskRequestInput {
   if (b.top_k != null) t.top_k = b.top_k;
   if (b.repetition_penalty != null) t.repetition_penalty = b.repetition_penalty;
   if (b.do_sample != null) t.do_sample = b.do_sample;
-  if (b.stream != null) t.stream = b.stream;
+  // OpenAI answers in one piece unless asked to stream: the engine is asked the same way.
+  t.stream = b.stream === true;
   return t;
 }
 
