@@ -58,7 +58,13 @@ export function spawnBenchChild(
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   live.add(child);
+  let closing = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => {
+    // A child that dies on its own mid-run (a daemon crash) must not pass silently as slow figures.
+    if (!closing)
+      process.stderr.write(`bench: ${script} exited unexpectedly (code ${code}, signal ${signal})\n`);
+  });
   void exited.then(() => live.delete(child));
   const logLines = { count: 0, first: [] as string[] };
   let carry = '';
@@ -114,6 +120,7 @@ export function spawnBenchChild(
       return () => listeners.delete(cb);
     },
     async close() {
+      closing = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
@@ -125,6 +132,7 @@ export function spawnBenchChild(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
+      closing = true;
       child.kill('SIGKILL');
       reject(new Error(`${script}: not ready within ${readyTimeoutMs} ms`));
     }, readyTimeoutMs);

@@ -37,25 +37,23 @@ export interface JsonReply {
   text: string;
 }
 
+/** Every bench request is bounded in time, so a stalled server cannot hang the run. */
+const REQUEST_TIMEOUT_MS = 10_000;
+const STREAM_TIMEOUT_MS = 60_000;
+
 export async function postJson(
   pool: Pool,
   path: string,
   body: string,
-  signal?: AbortSignal,
+  signal: AbortSignal = AbortSignal.timeout(REQUEST_TIMEOUT_MS),
 ): Promise<JsonReply> {
-  const res = await pool.request({
-    method: 'POST',
-    path,
-    headers: JSON_HEADERS,
-    body,
-    ...(signal ? { signal } : {}),
-  });
+  const res = await pool.request({ method: 'POST', path, headers: JSON_HEADERS, body, signal });
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, text };
 }
 
 export async function getJson(pool: Pool, path: string): Promise<JsonReply> {
-  const res = await pool.request({ method: 'GET', path });
+  const res = await pool.request({ method: 'GET', path, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
 }
 
@@ -83,6 +81,7 @@ export async function readStream(
   const res = await pool.request({
     method,
     path,
+    signal: AbortSignal.timeout(STREAM_TIMEOUT_MS),
     ...(body !== undefined ? { headers: JSON_HEADERS, body } : {}),
   });
   const counter = new PatternCounter(pattern);

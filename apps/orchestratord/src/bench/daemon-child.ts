@@ -1,6 +1,9 @@
 // Runs the built daemon in its own process for the benchmarks (started with --expose-gc so RSS can be
 // read after a full collection). argv[2] is the daemon config as JSON. IPC: `ready {url}`, then
 // requests `rss` (GC, then memory figures), `now` (clock), `stats` (the orchestrator's job counts).
+import type { HeapProfiler } from 'node:inspector';
+import { Session } from 'node:inspector/promises';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { startDaemon } from '../daemon.js';
 import { type ChildMessage, exitWithParent, reply } from './bench-child.js';
 
@@ -15,6 +18,17 @@ function collect(): void {
   gc();
 }
 
+/** GC pauses since the last `gc-stats` request: they are what a p99 latency tail is often made of. */
+const gcStats = { count: 0, sumMs: 0, maxMs: 0 };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcStats.count++;
+    gcStats.sumMs += e.duration;
+    gcStats.maxMs = Math.max(gcStats.maxMs, e.duration);
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+
 /**
  * Finished jobs the daemon still holds for GET /v2/tasks/{id}. The count is not part of the public
  * API; the bench reads the store's getter so the memory table can tell retention from a leak.
@@ -24,7 +38,48 @@ function retainedJobs(): number {
   return typeof store?.retainedCount === 'number' ? store.retainedCount : Number.NaN;
 }
 
+/** Allocation sites (self bytes) from V8's sampling heap profiler, collected objects included. */
+let session: Session | undefined;
+
+async function allocStart(): Promise<void> {
+  session ??= new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  // The two include* flags (V8 ≥ 11) count short-lived garbage too, which is what GC pressure is.
+  const params = {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as HeapProfiler.StartSamplingParameterType;
+  await session.post('HeapProfiler.startSampling', params);
+}
+
+async function allocStop(): Promise<Array<[string, number]>> {
+  if (!session) return [];
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  const bySite = new Map<string, number>();
+  // Iterative walk: profile trees can be deep.
+  const stack: HeapProfiler.SamplingHeapProfileNode[] = [profile.head];
+  for (let n = stack.pop(); n; n = stack.pop()) {
+    const f = n.callFrame;
+    const url = f.url.replace(/^.*\/(node_modules|packages|apps)\//, '$1/');
+    const site = `${f.functionName || '(anonymous)'} ${url}:${f.lineNumber + 1}`;
+    if (n.selfSize > 0) bySite.set(site, (bySite.get(site) ?? 0) + n.selfSize);
+    stack.push(...n.children);
+  }
+  return [...bySite].sort((a, b) => b[1] - a[1]);
+}
+
 process.on('message', (m: ChildMessage) => {
+  if (m.type === 'alloc-start') {
+    void allocStart().then(() => reply(m, { type: 'ok' }));
+    return;
+  }
+  if (m.type === 'alloc-stop') {
+    void allocStop().then((sites) => reply(m, { type: 'alloc', sites }));
+    return;
+  }
   if (m.type === 'rss') {
     collect();
     const mem = process.memoryUsage();
@@ -40,11 +95,19 @@ process.on('message', (m: ChildMessage) => {
     });
   } else if (m.type === 'now') {
     reply(m, { type: 'now', t: performance.timeOrigin + performance.now() });
+  } else if (m.type === 'gc-stats') {
+    reply(m, { type: 'gc-stats', ...gcStats });
+    gcStats.count = 0;
+    gcStats.sumMs = 0;
+    gcStats.maxMs = 0;
   } else if (m.type === 'cpu') {
     const u = process.cpuUsage();
     reply(m, { type: 'cpu', userUs: u.user, systemUs: u.system });
   }
 });
 
-exitWithParent(() => daemon.close(0));
+exitWithParent(async () => {
+  gcObserver.disconnect();
+  await daemon.close(0);
+});
 process.send?.({ type: 'ready', url: daemon.url });

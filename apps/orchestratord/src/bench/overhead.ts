@@ -23,6 +23,15 @@ export interface OverheadRow {
   runs: Record<Path, OpenLoopResult>;
   /** Process CPU time per request of the relay and of the daemon, µs. */
   cpuUsPerReq: { relay: number; orchd: number };
+  /** The daemon's GC pauses during its slices. */
+  gc: GcStats;
+}
+
+interface GcStats {
+  count: number;
+  sumMs: number;
+  maxMs: number;
+  seconds: number;
 }
 
 function fireOn(pool: Pool, readHeader: boolean) {
@@ -48,6 +57,18 @@ function merge(runs: OpenLoopResult[]): OpenLoopResult {
   };
 }
 
+/** Daemon warm-up requests (closed loop, bounded by count and by the client timeout per request). */
+const WARM_DAEMON = 6_000;
+
+async function warm(pool: Pool, count: number): Promise<void> {
+  let next = 0;
+  const fire = fireOn(pool, false);
+  const worker = async () => {
+    while (next++ < count) await fire(AbortSignal.timeout(TIMEOUT_MS)).catch(() => undefined);
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+}
+
 async function cpuUs(child: BenchChild): Promise<number> {
   const r = await child.request({ type: 'cpu' });
   return Number(r.userUs) + Number(r.systemUs);
@@ -70,11 +91,11 @@ export async function runOverhead(env: BenchEnv, args: BenchArgs): Promise<Overh
     });
   const rows: OverheadRow[] = [];
   try {
-    // Warm every path (JIT, keep-alive connections) before anything is measured; the daemon longer,
-    // as its JIT has more code to optimise (background compiler threads show as CPU per request).
-    await slice('direct', 500, 1_000);
-    await slice('relay', 500, 1_000);
-    await slice('orchd', 500, 3_000);
+    // Warm every path (JIT, keep-alive connections) before anything is measured. The daemon needs
+    // thousands of requests: its CPU per request falls ~4× over the first ~4,000 as V8 optimises it.
+    await warm(pools.direct, 1_000);
+    await warm(pools.relay, 2_000);
+    await warm(pools.orchd, WARM_DAEMON);
     for (const rate of args.rates) {
       // The paths alternate in 1 s slices, so a change in background load on the machine lands on
       // all of them instead of biasing one.
@@ -82,18 +103,28 @@ export async function runOverhead(env: BenchEnv, args: BenchArgs): Promise<Overh
       const sliceMs = args.durationMs / slices;
       const parts: Record<Path, OpenLoopResult[]> = { direct: [], relay: [], orchd: [] };
       const cpu = { relay: 0, orchd: 0 };
+      const gc: GcStats = { count: 0, sumMs: 0, maxMs: 0, seconds: 0 };
       for (let i = 0; i < slices; i++) {
         for (const p of PATHS) {
           const proc = p === 'orchd' ? env.daemon : p === 'relay' ? relay : undefined;
           const cpu0 = proc ? await cpuUs(proc) : 0;
+          if (p === 'orchd') await env.daemon.request({ type: 'gc-stats' });
           parts[p].push(await slice(p, rate, sliceMs));
           if (proc && p !== 'direct') cpu[p] += (await cpuUs(proc)) - cpu0;
+          if (p === 'orchd') {
+            const g = await env.daemon.request({ type: 'gc-stats' });
+            gc.count += Number(g.count);
+            gc.sumMs += Number(g.sumMs);
+            gc.maxMs = Math.max(gc.maxMs, Number(g.maxMs));
+            gc.seconds += sliceMs / 1000;
+          }
         }
       }
       const runs = { direct: merge(parts.direct), relay: merge(parts.relay), orchd: merge(parts.orchd) };
       rows.push({
         rate,
         runs,
+        gc,
         cpuUsPerReq: {
           relay: cpu.relay / Math.max(1, runs.relay.sent),
           orchd: cpu.orchd / Math.max(1, runs.orchd.sent),
@@ -131,6 +162,8 @@ export function printOverhead(rows: OverheadRow[], args: BenchArgs): void {
         orchd ? hdr.p50! : '',
         orchd ? hdr.p99! : '',
         p === 'direct' ? '' : Math.round(r.cpuUsPerReq[p]),
+        orchd ? r.gc.sumMs / Math.max(0.001, r.gc.seconds) : '',
+        orchd ? r.gc.maxMs : '',
       ]);
       if (p !== 'direct') {
         out.push([
@@ -154,13 +187,28 @@ export function printOverhead(rows: OverheadRow[], args: BenchArgs): void {
     `§1 Overhead: non-stream POST /v1/chat/completions, open loop, ${args.durationMs / 1000} s per path ` +
       `(1 s slices, paths alternating), upstream latency ${args.upstreamMs} ms, 16 tokens, ` +
       '1 s client timeout (ms)',
-    ['req/s', 'path', 'sent', 'ok %', 'p50', 'p90', 'p99', 'lag p99', 'hdr p50', 'hdr p99', 'cpu µs/req'],
+    [
+      'req/s',
+      'path',
+      'sent',
+      'ok %',
+      'p50',
+      'p90',
+      'p99',
+      'lag p99',
+      'hdr p50',
+      'hdr p99',
+      'cpu µs/req',
+      'gc ms/s',
+      'gc max',
+    ],
     table,
   );
   note(
     'relay = a bare node:http + undici reverse proxy (the floor for any Node daemon); lag = how late the ' +
       "bench client launched requests (in every path's figures); hdr = the daemon's x-orch-overhead-ms " +
-      "header; cpu = the relay's / daemon's process CPU time per request.",
+      "header; cpu = the relay's / daemon's process CPU time per request; gc = the daemon's GC pause " +
+      'time per second of load and its longest pause.',
   );
   for (const r of rows) {
     for (const p of PATHS) {
