@@ -274,7 +274,7 @@ export function runConformanceSuite(
       expect(after.created_at).toBeLessThanOrEqual(after.last_request_at ?? 0);
     });
 
-    it('[ADAPTER-HEALTH-1] health() and props() report the engine', async () => {
+    it('[ADAPTER-API-1][ADAPTER-HEALTH-1] health() and props() report the engine', async () => {
       const h = await setup();
       const health = await h.adapter.health();
       expect(['healthy', 'degraded', 'unhealthy']).toContain(health.state);

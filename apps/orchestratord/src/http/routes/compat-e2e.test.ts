@@ -81,7 +81,7 @@ describe('through the daemon', () => {
     expect(engine().abortsObserved).toBeGreaterThan(0);
   });
 
-  it('[ORCHD-TGI-E2E] @huggingface/inference and raw /generate_stream', async () => {
+  it('[ORCHD-TGI-E2E][ORCHD-COMPAT-4] @huggingface/inference (its endpoint URL as model) and raw /generate_stream', async () => {
     const texts: string[] = [];
     for await (const chunk of textGenerationStream({ endpointUrl: d.url, accessToken: TOKEN, inputs: 'x' })) {
       texts.push((chunk as unknown as { choices: Array<{ text: string }> }).choices[0]?.text ?? '');

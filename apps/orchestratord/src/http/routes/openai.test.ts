@@ -301,7 +301,7 @@ describe('OpenAI-compatible API through the official SDK', () => {
     expect(raw.text).not.toContain('[DONE]');
   });
 
-  it('[ORCHD-OAI-8] a failure before any token is an HTTP error with its status', async () => {
+  it('[ORCHD-OAI-8][ORCHD-COMPAT-2] a failure before any token is an HTTP error with its status', async () => {
     mock.configure({ failBeforeStart: mockError('UPSTREAM_ERROR', 'no replica answered', 502) });
     const err = await client.chat.completions
       .create({ model: 'mock-model', messages: [{ role: 'user', content: 'hi' }], stream: true })
