@@ -5,7 +5,10 @@ export function flattenHeaders(
   headers: IncomingHttpHeaders | Record<string, unknown>,
 ): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  // for-in rather than Object.entries: no pair arrays per header on every response.
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
+    const value: unknown = (headers as Record<string, unknown>)[name];
     if (value === undefined || value === null) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }

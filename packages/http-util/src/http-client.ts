@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
-import { OrchError, type RedactedRequest } from '@orch/adapter-api';
+import { OrchError } from '@orch/adapter-api';
 import { type Dispatcher, Pool } from 'undici';
 import { abortableSleep } from './abortable-sleep.js';
 import { attemptDeadline } from './attempt-deadline.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { errorFromResponse } from './error-response.js';
-import { findRequestId, flattenHeaders, mergeHeaders } from './headers.js';
+import { findRequestId, flattenHeaders } from './headers.js';
 import { callHook } from './hooks.js';
 import type {
   HttpClientOptions,
@@ -14,24 +14,14 @@ import type {
   ProbeResult,
   RequestJsonInit,
 } from './http-client-options.js';
-import { serializeJsonBody } from './json-body.js';
-import { loadApiKey } from './load-api-key.js';
 import { parseJson } from './parse-json.js';
 import { discardBody, readBodyText } from './read-body.js';
 import { redactHeaders, redactUrl } from './redact.js';
+import { type Prepared, RequestPrep } from './request-prep.js';
 import { RetryBudget } from './retry-budget.js';
 import { type RetryPolicyOptions, retryDelay } from './retry-policy.js';
 import { SseReader, type SseStream } from './sse-stream.js';
 import { mapTransportError } from './transport-error.js';
-
-interface Prepared {
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  redacted: RedactedRequest;
-  secrets: string[];
-}
 
 interface SendOptions {
   signal: AbortSignal | undefined;
@@ -74,6 +64,7 @@ export class HttpClient {
   private readonly bodyTimeout: number;
   private readonly maxLineBytes: number;
   private readonly maxResponseBytes: number;
+  private readonly prep: RequestPrep;
 
   constructor(opts: HttpClientOptions) {
     let url: URL;
@@ -99,6 +90,13 @@ export class HttpClient {
     this.opts = opts;
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
+    this.prep = new RequestPrep({
+      origin: this.origin,
+      basePath: this.basePath,
+      apiKey: opts.apiKey,
+      headers: opts.headers,
+      extraBody: opts.extraBody,
+    });
     this.headersTimeout = opts.headersTimeoutMs ?? 60_000;
     this.bodyTimeout = opts.bodyTimeoutMs ?? 300_000;
     this.maxLineBytes = opts.maxLineBytes ?? 1024 * 1024;
@@ -191,14 +189,17 @@ export class HttpClient {
    * non-2xx becomes an OrchError. The returned stream has not yielded anything yet.
    */
   async openSse(path: string, init: OpenSseInit): Promise<SseStream> {
-    const prepared = await this.prepare('POST', path, init.body, 'text/event-stream', init.headers);
+    const pending = this.prepare('POST', path, init.body, 'text/event-stream', init.headers);
+    // Usually ready synchronously (fixed key): skip the extra turn of the event loop an await costs.
+    const prepared = pending instanceof Promise ? await pending : pending;
     const send: SendOptions = {
       signal: init.signal,
       headersTimeout: init.headersTimeoutMs ?? this.headersTimeout,
       bodyTimeout: init.bodyTimeoutMs ?? this.bodyTimeout,
     };
     return this.withRetry(prepared, init.signal, true, async (attempt) => {
-      const started = performance.now();
+      // Only hooks report elapsed times.
+      const started = this.opts.hooks ? performance.now() : 0;
       const res = await this.send(prepared, attempt, send);
       const contentType = res.meta.headers['content-type'];
       if (contentType !== undefined && !/^\s*text\/event-stream/i.test(contentType)) {
@@ -206,60 +207,47 @@ export class HttpClient {
       }
       return new SseReader({
         body: res.body as Readable,
-        ...res.meta,
+        status: res.meta.status,
+        headers: res.meta.headers,
+        requestId: res.meta.requestId,
         request: prepared.redacted,
         maxLineBytes: this.maxLineBytes,
         signal: init.signal,
         hooks: this.opts.hooks,
         startedAt: started,
-        onSettled: (err) => {
-          // Only a broken upstream counts against the breaker; consumers closing early do not.
-          if (err && this.breaker && isBreakerFailure(err)) this.breaker.onFailure();
-        },
+        onSettled: this.breaker ? this.onStreamSettled : undefined,
       });
     });
   }
+
+  /** One function for every stream (not a closure per job). */
+  private readonly onStreamSettled = (err: OrchError | undefined): void => {
+    // Only a broken upstream counts against the breaker; consumers closing early do not.
+    if (err && this.breaker && isBreakerFailure(err)) this.breaker.onFailure();
+  };
 
   async close(): Promise<void> {
     if (this.ownsDispatcher) await this.dispatcher.destroy();
   }
 
-  private async prepare(
+  private prepare(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     accept: string,
     callHeaders: Record<string, string> | undefined,
-  ): Promise<Prepared> {
-    const key = await loadApiKey(this.opts.apiKey);
-    const hasBody = body !== undefined && method !== 'GET';
-    const headers = mergeHeaders(
-      { accept },
-      hasBody ? { 'content-type': 'application/json' } : undefined,
-      key === undefined ? undefined : { authorization: `Bearer ${key}` },
-      this.opts.headers,
-      callHeaders,
+  ): Prepared | Promise<Prepared> {
+    return (
+      this.prep.tryPrepare(method, path, body, accept, callHeaders) ??
+      this.prep.prepare(method, path, body, accept, callHeaders)
     );
-    const fullPath = `${this.basePath}${path.startsWith('/') ? path : `/${path}`}`;
-    const secrets = key === undefined ? [] : [key];
-    return {
-      method,
-      path: fullPath,
-      headers,
-      body: hasBody ? serializeJsonBody(body, this.opts.extraBody) : undefined,
-      secrets,
-      redacted: {
-        method,
-        url: redactUrl(`${this.origin}${fullPath}`, secrets),
-        headers: redactHeaders(headers, secrets),
-      },
-    };
   }
 
   /** One attempt's request; resolves once response headers arrived, whatever the status. */
   private async sendRaw(prepared: Prepared, attempt: number, send: SendOptions) {
-    callHook(this.opts.hooks?.onRequest, { request: prepared.redacted, attempt });
-    const started = performance.now();
+    const hooks = this.opts.hooks;
+    if (hooks?.onRequest) callHook(hooks.onRequest, { request: prepared.redacted, attempt });
+    const started = hooks?.onResponse ? performance.now() : 0;
     let data: Dispatcher.ResponseData;
     try {
       data = await this.dispatcher.request({
@@ -277,8 +265,8 @@ export class HttpClient {
     }
     const headers = flattenHeaders(data.headers);
     const requestId = findRequestId(headers);
-    if (this.opts.hooks?.onResponse) {
-      callHook(this.opts.hooks.onResponse, {
+    if (hooks?.onResponse) {
+      callHook(hooks.onResponse, {
         request: prepared.redacted,
         status: data.statusCode,
         headers: redactHeaders(headers, prepared.secrets),

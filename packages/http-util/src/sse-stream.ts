@@ -122,10 +122,7 @@ export class SseReader implements SseStream, AsyncIterator<SseMessage> {
 
   batches(): AsyncIterable<SseMessage[]> {
     const iterator: AsyncIterableIterator<SseMessage[]> = {
-      next: async () => {
-        const batch = await this.nextBatch();
-        return batch === undefined ? DONE : { done: false, value: batch };
-      },
+      next: () => this.nextBatch(),
       return: async () => {
         this.close();
         return DONE;
@@ -135,20 +132,28 @@ export class SseReader implements SseStream, AsyncIterator<SseMessage> {
     return iterator;
   }
 
-  /** Everything queued (at least one message), or undefined at a clean end. */
-  private async nextBatch(): Promise<SseMessage[] | undefined> {
+  /** Everything queued (at least one message), or done at a clean end. */
+  private nextBatch(): Promise<IteratorResult<SseMessage[]>> {
+    // Fast path without an async function frame, as in next().
+    if (this.head < this.queue.length) return Promise.resolve({ done: false, value: this.takeBatch() });
+    return this.nextBatchSlow();
+  }
+
+  private async nextBatchSlow(): Promise<IteratorResult<SseMessage[]>> {
     for (;;) {
-      if (this.head < this.queue.length) {
-        const batch = this.head === 0 ? this.queue : this.queue.slice(this.head);
-        // Hand the array over and start a fresh one: the consumer owns what it got.
-        this.queue = [];
-        this.head = 0;
-        return batch;
-      }
+      if (this.head < this.queue.length) return { done: false, value: this.takeBatch() };
       if (this.failure) throw this.failure;
-      if (this.settled) return undefined;
+      if (this.settled) return DONE;
       await this.pull();
     }
+  }
+
+  private takeBatch(): SseMessage[] {
+    const batch = this.head === 0 ? this.queue : this.queue.slice(this.head);
+    // Hand the array over and start a fresh one: the consumer owns what it got.
+    this.queue = [];
+    this.head = 0;
+    return batch;
   }
 
   async return(): Promise<IteratorResult<SseMessage>> {
@@ -231,14 +236,17 @@ export class SseReader implements SseStream, AsyncIterator<SseMessage> {
     this.init.signal?.removeEventListener('abort', this.onAbort);
     // Destroying an unfinished undici body aborts the request, which closes the socket.
     discardBody(this.init.body);
-    const info = {
-      request: this.init.request,
-      status: this.status,
-      events: this.events,
-      bytes: this.bytes,
-      elapsedMs: performance.now() - this.init.startedAt,
-    };
-    callHook(this.init.hooks?.onStreamComplete, error ? { ...info, error } : info);
+    const onComplete = this.init.hooks?.onStreamComplete;
+    if (onComplete) {
+      const info = {
+        request: this.init.request,
+        status: this.status,
+        events: this.events,
+        bytes: this.bytes,
+        elapsedMs: performance.now() - this.init.startedAt,
+      };
+      callHook(onComplete, error ? { ...info, error } : info);
+    }
     this.init.onSettled?.(error);
   }
 }

@@ -14,12 +14,20 @@ import {
 } from '@orch/http-util';
 import type { StreamStep } from './stream-steps.js';
 
-export interface StreamJobInit {
-  http: HttpClient;
+/** What a job sends, known once the adapter checked the task (and /info, when it had to wait for it). */
+export interface StreamJobPlan {
+  /** Yielded before the request is sent. */
+  started: SourceEvent;
   path: string;
   body: string;
-  signal: AbortSignal;
   step: () => StreamStep;
+}
+
+export interface StreamJobInit {
+  http: HttpClient;
+  signal: AbortSignal;
+  /** Runs on the first pull; its errors end the job before anything is sent. */
+  plan: () => Promise<StreamJobPlan>;
   /** Policy for errors TGI sends in-stream before any token (the transport retries HTTP statuses). */
   retry: RetryPolicyOptions | false;
 }
@@ -33,16 +41,19 @@ function retriableBeforeFirstToken(err: unknown): boolean {
 }
 
 /**
- * One streaming job: opens the SSE stream and yields one array of SourceEvents per network read, so
+ * One streaming job: yields `started`, opens the SSE stream and yields one array of SourceEvents per network read, so
  * the token stream pays one await per read rather than per token. Retries in-stream refusals before
  * the first token; after the final event the body end is drained (keeps the connection alive),
  * otherwise the socket is closed.
  */
 export async function* streamJob(init: StreamJobInit): AsyncGenerator<SourceYield, void, undefined> {
+  // Planning here rather than in a wrapping generator saves a `yield*` hop on every batch.
+  const plan = await init.plan();
+  yield plan.started;
   for (let attempt = 1; ; attempt++) {
-    const sse = await init.http.openSse(init.path, { body: init.body, signal: init.signal });
+    const sse = await init.http.openSse(plan.path, { body: plan.body, signal: init.signal });
     const reads = sse.batches()[Symbol.asyncIterator]();
-    const parse = init.step();
+    const parse = plan.step();
     let ended = false;
     let delivered = false;
     let retryIn: number | undefined;

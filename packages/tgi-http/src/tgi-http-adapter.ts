@@ -12,7 +12,7 @@ import {
   type Timeouts,
   toOrchError,
 } from '@orch/adapter-api';
-import { HttpClient, type HttpClientOptions } from '@orch/http-util';
+import { HttpClient, type HttpClientOptions, type RetryPolicyOptions } from '@orch/http-util';
 import { buildChatBody } from './chat-params.js';
 import { checkSupport } from './check-support.js';
 import { chooseRoute, type RouteOption, type TgiRoute } from './choose-route.js';
@@ -21,7 +21,7 @@ import { buildGenerateBody } from './generate-params.js';
 import { parseTgiInfo, type TgiInfo, versionAtLeast } from './info-parser.js';
 import { chatCompletionEvents, generateResponseEvents } from './non-stream-events.js';
 import { ChatCompletionSchema, GenerateResponseSchema } from './response-schemas.js';
-import { streamJob } from './stream-job.js';
+import { type StreamJobPlan, streamJob } from './stream-job.js';
 import { chatStep, generateStep } from './stream-steps.js';
 
 export interface TgiHttpAdapterOptions extends Omit<HttpClientOptions, 'baseUrl' | 'mapErrorResponse'> {
@@ -64,6 +64,7 @@ export class TgiHttpAdapter extends AdapterBase {
   private infoAt = 0;
   private infoFailedAt = 0;
   private infoInFlight: Promise<TgiInfo> | undefined;
+  private readonly streamRetry: RetryPolicyOptions | false;
 
   constructor(options: TgiHttpAdapterOptions) {
     super();
@@ -87,6 +88,7 @@ export class TgiHttpAdapter extends AdapterBase {
       mapErrorResponse: mapTgiErrorResponse,
     });
     this.id = options.id ?? `${ENGINE}@${new URL(options.baseUrl).host}`;
+    this.streamRetry = options.retry ?? {};
   }
 
   protected override defaultTimeouts(): TaskRequest['timeouts'] {
@@ -101,33 +103,36 @@ export class TgiHttpAdapter extends AdapterBase {
     return this.info?.version ?? 'unknown';
   }
 
-  protected async *run(task: TaskRequest, ctx: SourceContext): AsyncGenerator<SourceYield, void, undefined> {
-    const route = chooseRoute(task, this.opts.route);
-    const info = await this.infoForJob(ctx.signal);
-    checkSupport(task, route, info);
-    const started = this.startedEvent(task, info);
-    const body = this.buildBody(task, route, info, !ctx.nonStreaming);
-    if (ctx.nonStreaming) {
-      yield* this.runNonStreaming(route, body, started, ctx.signal);
-      return;
-    }
-    yield started;
-    yield* streamJob({
+  protected run(task: TaskRequest, ctx: SourceContext): AsyncIterable<SourceYield> {
+    if (ctx.nonStreaming) return this.runNonStreaming(task, ctx.signal);
+    return streamJob({
       http: this.http,
-      path: route === 'generate' ? '/generate_stream' : '/v1/chat/completions',
-      body,
       signal: ctx.signal,
-      step: route === 'generate' ? generateStep : chatStep,
-      retry: this.opts.retry ?? {},
+      plan: () => this.planStream(task, ctx.signal),
+      retry: this.streamRetry,
     });
   }
 
+  private async planStream(task: TaskRequest, signal: AbortSignal): Promise<StreamJobPlan> {
+    const route = chooseRoute(task, this.opts.route);
+    const pending = this.infoForJob(signal);
+    const info = pending instanceof Promise ? await pending : pending;
+    checkSupport(task, route, info);
+    const started = this.startedEvent(task, info);
+    const body = this.buildBody(task, route, info, true);
+    if (route === 'generate') return { started, path: '/generate_stream', body, step: generateStep };
+    return { started, path: '/v1/chat/completions', body, step: chatStep };
+  }
+
   private async *runNonStreaming(
-    route: TgiRoute,
-    body: string,
-    started: SourceEvent,
+    task: TaskRequest,
     signal: AbortSignal,
   ): AsyncGenerator<SourceYield, void, undefined> {
+    const route = chooseRoute(task, this.opts.route);
+    const info = await this.infoForJob(signal);
+    checkSupport(task, route, info);
+    const started = this.startedEvent(task, info);
+    const body = this.buildBody(task, route, info, false);
     if (route === 'generate') {
       const res = await this.http.requestJson('/generate', {
         method: 'POST',
@@ -170,8 +175,11 @@ export class TgiHttpAdapter extends AdapterBase {
     };
   }
 
-  /** /info for a job: cached; fetched once on a cold adapter; a failure never fails the job. */
-  private async infoForJob(signal: AbortSignal): Promise<TgiInfo | undefined> {
+  /**
+   * /info for a job: cached; fetched once on a cold adapter; a failure never fails the job. Answers
+   * synchronously unless the job has to wait, so a warm adapter's jobs skip an await.
+   */
+  private infoForJob(signal: AbortSignal): TgiInfo | undefined | Promise<TgiInfo | undefined> {
     if (this.info && this.fresh()) return this.info;
     if (Date.now() - this.infoFailedAt < INFO_RETRY_MS) return this.info;
     if (this.info) {
@@ -179,6 +187,10 @@ export class TgiHttpAdapter extends AdapterBase {
       this.loadInfo(false).catch(() => undefined);
       return this.info;
     }
+    return this.waitForInfo(signal);
+  }
+
+  private async waitForInfo(signal: AbortSignal): Promise<TgiInfo | undefined> {
     try {
       return await abortable(this.loadInfo(false), signal);
     } catch {
