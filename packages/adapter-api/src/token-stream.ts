@@ -200,8 +200,14 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   }
 
   private async drain(): Promise<void> {
-    // Listeners see each event in next(); this loop only keeps pulling.
-    while (!(await this.next()).done) {}
+    // Listeners see each event in step(); this loop only keeps pulling. The events of one batch are
+    // handed out in one go (no promise per event); a cancel from a listener is still seen before
+    // the next event, since step() checks the signal each time.
+    for (;;) {
+      const r = this.step();
+      if (r === undefined) await this.pull();
+      else if (r.done) return;
+    }
   }
 
   private begin(): void {
@@ -237,8 +243,14 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   }
 
   private next(): Promise<IteratorResult<TokenEvent>> {
+    const r = this.step();
+    return r === undefined ? this.pull().then(() => this.next()) : Promise.resolve(r);
+  }
+
+  /** The next event when one is ready (queued, or the terminal); undefined: the source must be pulled. */
+  private step(): IteratorResult<TokenEvent> | undefined {
     for (;;) {
-      if (this.finished) return Promise.resolve(DONE);
+      if (this.finished) return DONE;
       const signal = this.controller.signal;
       if (signal.aborted && !this.abortSeen) {
         // Cancel or deadline: whatever is queued is dropped, so no token (nor a late `end`)
@@ -259,7 +271,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
         }
         if (ev.type === 'token') this.tokensDelivered++;
         if (this.listening) this.emitEvent(ev);
-        return Promise.resolve({ value: ev, done: false });
+        return { value: ev, done: false };
       }
       if (this.terminal !== undefined) {
         if (!this.started) {
@@ -270,9 +282,9 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
         const final = this.terminal;
         this.finish();
         this.settle(final);
-        return Promise.resolve({ value: final, done: false });
+        return { value: final, done: false };
       }
-      return this.pull().then(() => this.next());
+      return undefined;
     }
   }
 

@@ -65,10 +65,13 @@ export class JobStore {
     }
     this.finished.set(job.taskId, { job, at: now });
     this.prune(now);
-    for (const [id, n] of this.replayable) {
-      if (this.replayEvents <= REPLAY_BUDGET) break;
-      this.forgetReplay(id, n);
-      this.finished.get(id)?.job.compact();
+    // Keys rather than entries: no [id, n] pair allocated per step on this per-request path.
+    if (this.replayEvents > REPLAY_BUDGET) {
+      for (const id of this.replayable.keys()) {
+        if (this.replayEvents <= REPLAY_BUDGET) break;
+        this.forgetReplay(id, this.replayable.get(id)!);
+        this.finished.get(id)?.job.compact();
+      }
     }
   }
 
@@ -91,7 +94,8 @@ export class JobStore {
 
   private prune(now: number): void {
     // Insertion order is finish order: expired and over-limit entries are all at the front.
-    for (const [id, entry] of this.finished) {
+    for (const id of this.finished.keys()) {
+      const entry = this.finished.get(id)!;
       if (this.finished.size > this.maxRetained || now - entry.at > this.retentionMs) {
         this.finished.delete(id);
         const n = this.replayable.get(id);

@@ -20,6 +20,19 @@ export interface JobPlacement {
 type Waiter = () => void;
 
 /**
+ * The job's event iterator, plus `take()`: the next event already in the log, handed out without a
+ * promise (undefined when the reader has caught up). Readers that batch use it between awaits.
+ */
+export interface JobEventIterator extends AsyncIterableIterator<TokenEvent> {
+  take(): TokenEvent | undefined;
+}
+
+/** What the job needs of a running attempt: a way to stop it (no AbortController per attempt). */
+export interface AttemptAbort {
+  abort(reason?: unknown): void;
+}
+
+/**
  * One admitted task. Its event log is the single source of truth: consumers replay it and then
  * follow; once a terminal event is appended nothing else ever is, which is what makes cancel
  * race-free (cancel appends the terminal synchronously, later upstream tokens are dropped).
@@ -47,7 +60,7 @@ export class Job implements JobHandle {
   requeues = 0;
   readonly excluded = new Set<string>();
   /** Aborts the running attempt (upstream socket). Replaced per attempt. */
-  attemptAbort: AbortController | undefined;
+  attemptAbort: AttemptAbort | undefined;
   /** Set by the orchestrator: removes the job from its queue, clears timers. */
   onFinish: ((job: Job, wasQueued: boolean) => void) | undefined;
 
@@ -191,7 +204,7 @@ export class Job implements JobHandle {
   }
 
   /** Replays the events so far, then follows live ones until the terminal event. */
-  events(): AsyncIterable<TokenEvent> {
+  events(): { [Symbol.asyncIterator](): JobEventIterator } {
     return { [Symbol.asyncIterator]: () => this.iterate() };
   }
 
@@ -217,21 +230,57 @@ export class Job implements JobHandle {
     for (const w of waiters) w();
   }
 
-  private async *iterate(): AsyncGenerator<TokenEvent, void, undefined> {
+  /**
+   * Written by hand rather than as an async generator: an event already in the log costs one
+   * resolved promise, not a generator resumption. Same contract as the generator it replaces: the
+   * reader counts as a follower from its first next() until it reads past the terminal event or
+   * returns; next() is never called again before the previous promise settles.
+   */
+  private iterate(): JobEventIterator {
     let i = 0;
-    this.subscribers++;
-    try {
-      for (;;) {
-        while (i < this.log.length) {
-          const ev = this.log[i++]!;
-          yield ev;
-          if (ev.type === 'end' || ev.type === 'error') return;
-        }
-        if (this.terminal && i >= this.log.length) return;
-        await new Promise<void>((resolve) => this.waiters.push(resolve));
+    let state: 'new' | 'following' | 'done' = 'new';
+    const finish = (): IteratorResult<TokenEvent> => {
+      if (state === 'following') this.subscribers--;
+      state = 'done';
+      return { value: undefined, done: true };
+    };
+    const take = (): TokenEvent | undefined => {
+      if (state === 'done' || i >= this.log.length) return undefined;
+      if (state === 'new') {
+        state = 'following';
+        this.subscribers++;
       }
-    } finally {
-      this.subscribers--;
-    }
+      const ev = this.log[i++]!;
+      if (ev.type === 'end' || ev.type === 'error') i = Number.POSITIVE_INFINITY;
+      return ev;
+    };
+    const step = (): IteratorResult<TokenEvent> | undefined => {
+      const ev = take();
+      if (ev) return { value: ev, done: false };
+      if (i === Number.POSITIVE_INFINITY || this.terminal) return finish();
+      return undefined;
+    };
+    const wait = async (): Promise<IteratorResult<TokenEvent>> => {
+      for (;;) {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+        if (state === 'done') return { value: undefined, done: true };
+        const r = step();
+        if (r) return r;
+      }
+    };
+    const iterator: JobEventIterator = {
+      take,
+      next: () => {
+        if (state === 'done') return Promise.resolve({ value: undefined, done: true });
+        if (state === 'new') {
+          state = 'following';
+          this.subscribers++;
+        }
+        return Promise.resolve(step() ?? wait());
+      },
+      return: () => Promise.resolve(finish()),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
   }
 }

@@ -6,7 +6,7 @@ import {
   type TokenEvent,
   withTimeouts,
 } from '@orch/adapter-api';
-import type { Job } from './job.js';
+import type { AttemptAbort, Job } from './job.js';
 import type { Pool } from './pool.js';
 import type { Replica } from './replica.js';
 
@@ -57,18 +57,28 @@ export async function runAttempt(
   /** Frees the replica's slot; idempotent. Called before the job's end is published. */
   release: () => void = () => {},
 ): Promise<AttemptOutcome> {
-  const ac = new AbortController();
+  let stream: ReturnType<Replica['adapter']['submit']> | undefined;
+  // Cancelling the token stream aborts its source (the upstream socket) just as a signal passed to
+  // submit() would, without an AbortController and listener per attempt. Whatever the reason, the
+  // stream ends CANCELLED, as it did through the signal; the job's own terminal is already set.
+  let aborted = false;
+  const ac: AttemptAbort = {
+    abort: () => {
+      aborted = true;
+      stream?.cancel();
+    },
+  };
   job.attemptAbort = ac;
   job.attempts++;
   const dispatchedAt = performance.now();
   let terminal: TerminalEvent;
-  let stream: ReturnType<Replica['adapter']['submit']> | undefined;
   const onEvent = (ev: TokenEvent): void => {
     if (ev.type === 'token') job.appendToken(ev);
     else if (ev.type === 'started') job.appendStarted({ ...ev, replica_id: ev.replica_id ?? replica.id });
   };
   try {
-    stream = replica.adapter.submit(attemptTask(job, pool), { signal: ac.signal });
+    stream = replica.adapter.submit(attemptTask(job, pool));
+    if (aborted) stream.cancel();
     stream.on('event', onEvent);
     terminal = await stream.result;
   } catch (err) {

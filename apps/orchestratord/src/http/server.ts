@@ -122,6 +122,9 @@ export class DaemonServer {
       const status = res.statusCode;
       metrics?.httpRequests.inc({ route: routeLabel, method, status: String(status) });
       timings?.end(correlationId);
+      // The access line is built only when it will be written (debug is off in production).
+      const failed = status >= 500;
+      if (!failed && !log.isLevelEnabled('debug')) return;
       const ms = Math.round((performance.now() - t0) * 1000) / 1000;
       const line = {
         correlation_id: correlationId,
@@ -131,15 +134,20 @@ export class DaemonServer {
         ms,
         aborted: ac.signal.aborted,
       };
-      if (status >= 500) log.warn(line, 'request failed');
+      if (failed) log.warn(line, 'request failed');
       else log.debug(line, 'request');
     });
 
     let child: Logger | undefined;
+    let query: URLSearchParams | undefined;
     const ctx: RequestContext = {
       correlationId,
       params: {},
-      query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
+      // Parsed on first use: most routes never read the query.
+      get query() {
+        query ??= new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
+        return query;
+      },
       signal: ac.signal,
       get log() {
         child ??= log.child({ correlation_id: correlationId });

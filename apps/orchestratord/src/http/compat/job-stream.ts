@@ -2,7 +2,13 @@
 // a 200, so a failure before any token is still an HTTP error with its real status (retriable by the
 // client), and only failures after the first token become in-stream errors.
 import type { ServerResponse } from 'node:http';
-import { errorFromEvent, OrchError, type StartedEvent, type TokenEvent } from '@orch/adapter-api';
+import {
+  errorFromEvent,
+  OrchError,
+  type StartedEvent,
+  type TerminalEvent,
+  type TokenEvent,
+} from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 
 export type FirstEvent = Exclude<TokenEvent, StartedEvent>;
@@ -13,33 +19,48 @@ export interface OpenedJob {
   first: FirstEvent;
   /** The next event after those already read (undefined: the job stream ended); `close()` when done. */
   next(): Promise<FirstEvent | undefined>;
+  /** The next event when it is already in the job's log, without a promise; undefined otherwise. */
+  take(): FirstEvent | undefined;
+  /** The job's terminal event, once it has one (the job's `result`). */
+  result: Promise<TerminalEvent>;
   close(): void;
 }
 
+/** The job's iterator, with take() when the handle offers it (the core's Job does). */
+type EventIterator = AsyncIterator<TokenEvent> & { take?: () => TokenEvent | undefined };
+
 export async function openJob(job: JobHandle): Promise<OpenedJob> {
-  const it = job.events()[Symbol.asyncIterator]();
+  const it: EventIterator = job.events()[Symbol.asyncIterator]();
   const close = () => {
     it.return?.()?.catch(() => {});
+  };
+  const take = (): FirstEvent | undefined => {
+    if (!it.take) return undefined;
+    for (let ev = it.take(); ev; ev = it.take()) if (ev.type !== 'started') return ev;
+    return undefined;
+  };
+  const next = async (): Promise<FirstEvent | undefined> => {
+    while (true) {
+      const s = await it.next();
+      if (s.done) return undefined;
+      if (s.value.type !== 'started') return s.value;
+    }
   };
   let started: StartedEvent | undefined;
   try {
     while (true) {
-      const step = await it.next();
-      if (step.done)
-        throw new OrchError('INTERNAL', 'The job ended without a final event', { retriable: false });
-      const ev = step.value;
+      let ev = it.take?.();
+      if (!ev) {
+        const step = await it.next();
+        if (step.done)
+          throw new OrchError('INTERNAL', 'The job ended without a final event', { retriable: false });
+        ev = step.value;
+      }
       if (ev.type === 'started') {
         started = ev;
         continue;
       }
-      const next = async (): Promise<FirstEvent | undefined> => {
-        while (true) {
-          const s = await it.next();
-          if (s.done) return undefined;
-          if (s.value.type !== 'started') return s.value;
-        }
-      };
-      return { started, first: ev, next, close };
+      return { started, first: ev, next, take, result: job.result, close };
     }
   } catch (err) {
     close();
@@ -82,7 +103,7 @@ export async function* eventsOf(opened: OpenedJob): AsyncGenerator<FirstEvent, v
   let ev: FirstEvent | undefined = opened.first;
   while (ev) {
     yield ev;
-    ev = await opened.next();
+    ev = opened.take() ?? (await opened.next());
   }
 }
 

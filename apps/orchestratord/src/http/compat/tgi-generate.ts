@@ -4,7 +4,7 @@ import { type EndEvent, errorFromEvent, type FinishReason, type TokenTextEvent }
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import { eventsOf, type OpenedJob, openOrAnswer } from './job-stream.js';
+import { eventsOf, type FirstEvent, type OpenedJob, openOrAnswer } from './job-stream.js';
 import { sendData } from './sse-sink.js';
 import {
   type GenerateBody,
@@ -98,7 +98,10 @@ export async function handleGenerate(
 ): Promise<void> {
   await relayGenerate(res, ctx, deps, false, compat, async (job, body, opened) => {
     const tokens: TgiToken[] = [];
-    for await (const ev of eventsOf(opened)) {
+    // Nothing is sent before the end: waiting for it lets the events be taken from the job's log
+    // without a promise each (the open iterator keeps the log from being compacted meanwhile).
+    if (opened.first.type === 'token') await opened.result;
+    for (let ev: FirstEvent | undefined = opened.first; ev; ev = opened.take() ?? (await opened.next())) {
       if (ev.type === 'token') tokens.push(tgiToken(ev));
       else if (ev.type === 'end') {
         sendGenerated(res, job, body, ev, tokens, compat?.array === true);
