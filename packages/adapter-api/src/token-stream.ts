@@ -340,15 +340,17 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
       if (ev.type === 'started') return;
     }
     if (ev.type === 'token') {
+      // One literal with every field (absent ones undefined, which JSON leaves out): one object
+      // shape for all tokens keeps this hot path monomorphic.
       const token: TokenTextEvent = {
         type: 'token',
         job_id: this.jobId,
         index: this.tokensEmitted++,
         text: ev.text,
+        token_id: ev.token_id,
+        logprob: ev.logprob,
+        special: ev.special,
       };
-      if (ev.token_id !== undefined) token.token_id = ev.token_id;
-      if (ev.logprob !== undefined) token.logprob = ev.logprob;
-      if (ev.special !== undefined) token.special = ev.special;
       if (this.texts && !ev.special) this.texts.push(ev.text);
       this.queue.push(token);
     } else if (ev.type === 'end') {
