@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { INFO } from './__fixtures__/mock-tgi.js';
 import { parseTgiInfo, versionAtLeast } from './info-parser.js';
 
-const CURRENT = {
-  model_id: 'TinyLlama/TinyLlama-1.1B-Chat-v1.0',
-  model_sha: 'abc',
-  model_pipeline_tag: 'text-generation',
-  max_concurrent_requests: 128,
-  max_best_of: 2,
-  max_stop_sequences: 4,
-  max_input_tokens: 2047,
-  max_total_tokens: 2048,
-  validation_workers: 2,
-  max_client_batch_size: 4,
-  router: 'text-generation-router',
-  version: '3.3.6-dev0',
-  sha: null,
-  docker_label: null,
-};
+// The /info body the MockAgent fixtures serve, with a model sha set.
+const CURRENT = { ...INFO, model_sha: 'abc' };
 
 const LEGACY = {
   model_id: 'bigscience/bloom-560m',
