@@ -12,8 +12,9 @@ import {
   chunkHead,
   contentScript,
   logprobEntry,
-  openAiErrorEvent,
+  openAiStreamError,
   planTool,
+  servedModel,
   type ToolPlan,
   toolScript,
   usageJson,
@@ -97,11 +98,7 @@ export async function handleChat(ctx: RouteContext): Promise<void> {
   const prompt = renderTemplate(c, tool !== null);
   const chars = [...prompt].length;
   const w = new SseWriter(res, ctx.live, cfg.noSpaceAfterData, cfg.keepAliveMs);
-  const streamError = async (_type: string, message: string): Promise<void> => {
-    w.start(streamHeaders(chars));
-    w.append(openAiErrorEvent(w.prefix, message));
-    await w.end();
-  };
+  const streamError = openAiStreamError(w, chars);
   if (await applyPreFaults(ctx, c.stream ? streamError : undefined)) return;
 
   const gp = chatToGenerate(c, prompt);
@@ -131,7 +128,7 @@ export async function handleChat(ctx: RouteContext): Promise<void> {
 
   const meta: ChatMeta = {
     created: Math.floor(Date.now() / 1000),
-    model: c.model === null || c.model === 'tgi' ? cfg.modelId : c.model,
+    model: servedModel(c.model, cfg.modelId),
     fingerprint: cfg.fingerprint,
     promptTokens: inputLength,
     includeUsage: c.includeUsage,

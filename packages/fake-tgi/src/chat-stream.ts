@@ -1,4 +1,6 @@
 import { type Generation, type GenFinish, type GenToken, splitJsonPieces } from './generation.js';
+import { streamHeaders } from './http-replies.js';
+import type { SseWriter } from './sse-writer.js';
 import type { StreamScript } from './token-stream.js';
 
 export interface ChatMeta {
@@ -128,4 +130,18 @@ export function toolScript(
     trailer: () => trailer(prefix, m, gen),
     errorEvent: (_type, message) => openAiErrorEvent(prefix, message),
   };
+}
+
+/** How the OpenAI-style routes (chat, completions) refuse a stream: a 200, the error event, the end. */
+export function openAiStreamError(w: SseWriter, computeChars: number) {
+  return async (_type: string, message: string): Promise<void> => {
+    w.start(streamHeaders(computeChars));
+    w.append(openAiErrorEvent(w.prefix, message));
+    await w.end();
+  };
+}
+
+/** The `model` these routes echo: the request's, unless it is absent or `tgi`. */
+export function servedModel(requested: string | null, modelId: string): string {
+  return requested === null || requested === 'tgi' ? modelId : requested;
 }

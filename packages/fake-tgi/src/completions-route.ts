@@ -1,4 +1,12 @@
-import { type ChatMeta, chatFinish, chunkHead, openAiErrorEvent, usageJson } from './chat-stream.js';
+import {
+  type ChatMeta,
+  chatFinish,
+  chunkHead,
+  openAiErrorEvent,
+  openAiStreamError,
+  servedModel,
+  usageJson,
+} from './chat-stream.js';
 import type { RouteContext } from './context.js';
 import { type GenParams, ValidationError, validateGenerate } from './generate-params.js';
 import { type Generation, markerCount, planGeneration } from './generation.js';
@@ -141,11 +149,7 @@ export async function handleCompletions(ctx: RouteContext): Promise<void> {
   }
   const chars = c.prompts.reduce((n, p) => n + [...p].length, 0);
   const w = new SseWriter(res, ctx.live, cfg.noSpaceAfterData, cfg.keepAliveMs);
-  const streamError = async (_type: string, message: string): Promise<void> => {
-    w.start(streamHeaders(chars));
-    w.append(openAiErrorEvent(w.prefix, message));
-    await w.end();
-  };
+  const streamError = openAiStreamError(w, chars);
   if (await applyPreFaults(ctx, c.stream ? streamError : undefined)) return;
 
   const gens: PromptGen[] = [];
@@ -166,7 +170,7 @@ export async function handleCompletions(ctx: RouteContext): Promise<void> {
   }
   const meta: ChatMeta = {
     created: Math.floor(Date.now() / 1000),
-    model: c.model === null || c.model === 'tgi' ? cfg.modelId : c.model,
+    model: servedModel(c.model, cfg.modelId),
     fingerprint: cfg.fingerprint,
     promptTokens: 0,
     includeUsage: false,
