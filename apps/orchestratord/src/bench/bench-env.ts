@@ -49,8 +49,11 @@ export async function startEnv(
   const upstreamUrl = String(fake.ready.url);
   let daemon: BenchChild;
   try {
+    // ORCHD_BENCH_DAEMON_FLAGS adds node flags to the daemon only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+    const extraFlags = (process.env.ORCHD_BENCH_DAEMON_FLAGS ?? '').split(/\s+/).filter(Boolean);
     daemon = await spawnBenchChild('./daemon-child.js', daemonConfig(upstreamUrl, configExtra), [
       '--expose-gc',
+      ...extraFlags,
     ]);
   } catch (err) {
     await fake.close();

@@ -3,7 +3,7 @@
 // requests `rss` (GC, then memory figures), `now` (clock), `stats` (the orchestrator's job counts).
 import type { HeapProfiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startDaemon } from '../daemon.js';
 import { type ChildMessage, exitWithParent, reply } from './bench-child.js';
 
@@ -19,15 +19,25 @@ function collect(): void {
 }
 
 /** GC pauses since the last `gc-stats` request: they are what a p99 latency tail is often made of. */
-const gcStats = { count: 0, sumMs: 0, maxMs: 0 };
+const gcStats = { count: 0, sumMs: 0, maxMs: 0, majorCount: 0, majorMaxMs: 0 };
 const gcObserver = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     gcStats.count++;
     gcStats.sumMs += e.duration;
     gcStats.maxMs = Math.max(gcStats.maxMs, e.duration);
+    // Scavenges are cheap and frequent; a long tail from mark-compacts means objects live too long.
+    const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+      gcStats.majorCount++;
+      gcStats.majorMaxMs = Math.max(gcStats.majorMaxMs, e.duration);
+    }
   }
 });
 gcObserver.observe({ entryTypes: ['gc'] });
+
+/** How late the daemon's event loop ran timers: a stall here delays every request in flight. */
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
 
 /**
  * Finished jobs the daemon still holds for GET /v2/tasks/{id}. The count is not part of the public
@@ -96,10 +106,18 @@ process.on('message', (m: ChildMessage) => {
   } else if (m.type === 'now') {
     reply(m, { type: 'now', t: performance.timeOrigin + performance.now() });
   } else if (m.type === 'gc-stats') {
-    reply(m, { type: 'gc-stats', ...gcStats });
+    reply(m, {
+      type: 'gc-stats',
+      ...gcStats,
+      loopP99Ms: loopDelay.percentile(99) / 1e6,
+      loopMaxMs: loopDelay.max / 1e6,
+    });
+    loopDelay.reset();
     gcStats.count = 0;
     gcStats.sumMs = 0;
     gcStats.maxMs = 0;
+    gcStats.majorCount = 0;
+    gcStats.majorMaxMs = 0;
   } else if (m.type === 'cpu') {
     const u = process.cpuUsage();
     reply(m, { type: 'cpu', userUs: u.user, systemUs: u.system });
@@ -108,6 +126,7 @@ process.on('message', (m: ChildMessage) => {
 
 exitWithParent(async () => {
   gcObserver.disconnect();
+  loopDelay.disable();
   await daemon.close(0);
 });
 process.send?.({ type: 'ready', url: daemon.url });

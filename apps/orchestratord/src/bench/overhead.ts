@@ -29,6 +29,10 @@ export interface OverheadRow {
 
 interface GcStats {
   count: number;
+  majorCount: number;
+  majorMaxMs: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
   sumMs: number;
   maxMs: number;
   seconds: number;
@@ -103,7 +107,16 @@ export async function runOverhead(env: BenchEnv, args: BenchArgs): Promise<Overh
       const sliceMs = args.durationMs / slices;
       const parts: Record<Path, OpenLoopResult[]> = { direct: [], relay: [], orchd: [] };
       const cpu = { relay: 0, orchd: 0 };
-      const gc: GcStats = { count: 0, sumMs: 0, maxMs: 0, seconds: 0 };
+      const gc: GcStats = {
+        count: 0,
+        sumMs: 0,
+        maxMs: 0,
+        seconds: 0,
+        majorCount: 0,
+        majorMaxMs: 0,
+        loopP99Ms: 0,
+        loopMaxMs: 0,
+      };
       for (let i = 0; i < slices; i++) {
         for (const p of PATHS) {
           const proc = p === 'orchd' ? env.daemon : p === 'relay' ? relay : undefined;
@@ -116,6 +129,10 @@ export async function runOverhead(env: BenchEnv, args: BenchArgs): Promise<Overh
             gc.count += Number(g.count);
             gc.sumMs += Number(g.sumMs);
             gc.maxMs = Math.max(gc.maxMs, Number(g.maxMs));
+            gc.majorCount += Number(g.majorCount);
+            gc.majorMaxMs = Math.max(gc.majorMaxMs, Number(g.majorMaxMs));
+            gc.loopP99Ms = Math.max(gc.loopP99Ms, Number(g.loopP99Ms));
+            gc.loopMaxMs = Math.max(gc.loopMaxMs, Number(g.loopMaxMs));
             gc.seconds += sliceMs / 1000;
           }
         }
@@ -164,6 +181,8 @@ export function printOverhead(rows: OverheadRow[], args: BenchArgs): void {
         p === 'direct' ? '' : Math.round(r.cpuUsPerReq[p]),
         orchd ? r.gc.sumMs / Math.max(0.001, r.gc.seconds) : '',
         orchd ? r.gc.maxMs : '',
+        orchd ? `${r.gc.majorCount} / ${r.gc.majorMaxMs.toFixed(1)}` : '',
+        orchd ? `${r.gc.loopP99Ms.toFixed(1)} / ${r.gc.loopMaxMs.toFixed(1)}` : '',
       ]);
       if (p !== 'direct') {
         out.push([
@@ -201,6 +220,8 @@ export function printOverhead(rows: OverheadRow[], args: BenchArgs): void {
       'cpu µs/req',
       'gc ms/s',
       'gc max',
+      'major n / max',
+      'loop p99 / max',
     ],
     table,
   );
@@ -208,7 +229,7 @@ export function printOverhead(rows: OverheadRow[], args: BenchArgs): void {
     'relay = a bare node:http + undici reverse proxy (the floor for any Node daemon); lag = how late the ' +
       "bench client launched requests (in every path's figures); hdr = the daemon's x-orch-overhead-ms " +
       "header; cpu = the relay's / daemon's process CPU time per request; gc = the daemon's GC pause " +
-      'time per second of load and its longest pause.',
+      "time per second of load and its longest pause; major = mark-compact collections among them; loop = the daemon's event-loop delay (worst 1 s slice).",
   );
   for (const r of rows) {
     for (const p of PATHS) {

@@ -7,7 +7,8 @@ import { shuttingDown } from '../core/admission-error.js';
 import type { RequestTimings } from '../core/request-timings.js';
 import type { DaemonMetrics } from '../metrics/daemon-metrics.js';
 import type { Authenticator } from './auth.js';
-import { readJsonBody } from './read-body.js';
+import { DaemonResponse, onResponseClose, type ResponseOwner, ResponseState } from './daemon-response.js';
+import { DaemonRequestContext } from './request-context.js';
 import { sendError, statusFor } from './respond.js';
 import type { RequestContext } from './route-types.js';
 import type { Router } from './router.js';
@@ -34,14 +35,16 @@ function correlationIdOf(req: IncomingMessage): string {
  * overhead header and histogram, access logs, and a graceful stop that answers 503 to new
  * requests while running ones finish.
  */
-export class DaemonServer {
-  readonly server: Server;
+export class DaemonServer implements ResponseOwner {
+  readonly server: Server<typeof IncomingMessage, typeof DaemonResponse>;
   private closing = false;
-  private readonly active = new Set<ServerResponse>();
+  private readonly active = new Set<DaemonResponse>();
   private idle: (() => void) | undefined;
 
   constructor(private readonly opts: ServerOptions) {
-    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.handle(req, res));
+    this.server = createServer({ keepAliveTimeout: 65_000, ServerResponse: DaemonResponse }, (req, res) =>
+      this.handle(req, res),
+    );
   }
 
   listen(host: string, port: number): Promise<string> {
@@ -87,97 +90,88 @@ export class DaemonServer {
     await closed;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: DaemonResponse): void {
     const t0 = performance.now();
-    const { router, auth, log, timings, metrics } = this.opts;
+    const { router, auth, timings } = this.opts;
     const correlationId = correlationIdOf(req);
     res.setHeader('x-correlation-id', correlationId);
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const method = req.method ?? 'GET';
     timings?.begin(correlationId);
-    const overhead = () => performance.now() - t0 - (timings?.externalMs(correlationId) ?? 0);
-    // Node sends implicit headers through writeHead too, so this sees every response. The figure
-    // is taken when the headers leave: for a stream that is its time to start, for a plain
-    // response all of the daemon's work (the body write after it is negligible).
-    let routeLabel = 'unmatched';
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
-      if (!this.headersSent) {
-        const ms = Math.max(0, overhead());
-        this.setHeader('x-orch-overhead-ms', ms.toFixed(3));
-        metrics?.overhead.observe({ route: routeLabel }, ms);
-      }
-      return writeHead.apply(this, args);
-    } as ServerResponse['writeHead'];
-
-    const ac = new AbortController();
+    res.orch = new ResponseState(this, t0, correlationId, req.method ?? 'GET');
     this.active.add(res);
-    res.once('close', () => {
-      this.active.delete(res);
-      if (this.active.size === 0 && this.idle) this.idle();
-      if (!res.writableFinished)
-        ac.abort(new OrchError('CANCELLED', 'The client went away', { retriable: false }));
-      const status = res.statusCode;
-      metrics?.httpRequests.inc({ route: routeLabel, method, status: String(status) });
-      timings?.end(correlationId);
-      // The access line is built only when it will be written (debug is off in production).
-      const failed = status >= 500;
-      if (!failed && !log.isLevelEnabled('debug')) return;
-      const ms = Math.round((performance.now() - t0) * 1000) / 1000;
-      const line = {
-        correlation_id: correlationId,
-        method,
-        route: routeLabel,
-        status,
-        ms,
-        aborted: ac.signal.aborted,
-      };
-      if (failed) log.warn(line, 'request failed');
-      else log.debug(line, 'request');
-    });
-
-    let child: Logger | undefined;
-    let query: URLSearchParams | undefined;
-    const ctx: RequestContext = {
-      correlationId,
-      params: {},
-      // Parsed on first use: most routes never read the query.
-      get query() {
-        query ??= new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));
-        return query;
-      },
-      signal: ac.signal,
-      get log() {
-        child ??= log.child({ correlation_id: correlationId });
-        return child;
-      },
-      json: () => readJsonBody(req, this.opts.bodyLimit),
-    };
-
+    res.on('close', onResponseClose);
+    const ctx = new DaemonRequestContext(req, res, correlationId, q < 0 ? '' : rawUrl.slice(q + 1), this);
     try {
-      const match = router.match(method, path);
+      const match = router.match(res.orch.method, path);
       if (match.kind === 'not-found') {
-        throw new OrchError('NOT_FOUND', `no route for ${method} ${path}`, { status: 404, retriable: false });
+        throw new OrchError('NOT_FOUND', `no route for ${res.orch.method} ${path}`, {
+          status: 404,
+          retriable: false,
+        });
       }
       if (match.kind === 'method-not-allowed') {
         res.setHeader('allow', match.allow.join(', '));
-        throw new OrchError('INVALID_REQUEST', `${method} is not allowed on ${path}`, {
+        throw new OrchError('INVALID_REQUEST', `${res.orch.method} is not allowed on ${path}`, {
           status: 405,
           retriable: false,
         });
       }
       const { route } = match;
-      routeLabel = route.pattern;
+      res.orch.route = route.pattern;
       ctx.params = match.params;
       // While stopping only new work is refused: reads, health and cancels still answer.
-      if (this.closing && method !== 'GET' && !route.pattern.endsWith('/cancel')) throw shuttingDown();
+      if (this.closing && res.orch.method !== 'GET' && !route.pattern.endsWith('/cancel'))
+        throw shuttingDown();
       auth.check(req, route.auth);
       route.handler(req, res, ctx).catch((err: unknown) => this.fail(res, ctx, err));
     } catch (err) {
       this.fail(res, ctx, err);
     }
+  }
+
+  /** Called once per response, when its headers leave: the overhead header and histogram. */
+  stampOverhead(res: DaemonResponse, state: ResponseState): void {
+    const { timings, metrics } = this.opts;
+    const external = timings?.externalMs(state.correlationId) ?? 0;
+    const ms = Math.max(0, performance.now() - state.t0 - external);
+    res.setHeader('x-orch-overhead-ms', ms.toFixed(3));
+    metrics?.overhead.observe({ route: state.route }, ms);
+  }
+
+  /** The response closed (finished or cut): bookkeeping, client-gone abort, metrics, access log. */
+  closed(res: DaemonResponse, state: ResponseState): void {
+    const { timings, metrics, log } = this.opts;
+    this.active.delete(res);
+    if (this.active.size === 0 && this.idle) this.idle();
+    const cut = !res.writableFinished;
+    if (cut) state.clientGone();
+    const status = res.statusCode;
+    metrics?.httpRequests.inc({ route: state.route, method: state.method, status: String(status) });
+    timings?.end(state.correlationId);
+    // The access line is built only when it will be written (debug is off in production).
+    const failed = status >= 500;
+    if (!failed && !log.isLevelEnabled('debug')) return;
+    const ms = Math.round((performance.now() - state.t0) * 1000) / 1000;
+    const line = {
+      correlation_id: state.correlationId,
+      method: state.method,
+      route: state.route,
+      status,
+      ms,
+      aborted: cut,
+    };
+    if (failed) log.warn(line, 'request failed');
+    else log.debug(line, 'request');
+  }
+
+  get logger(): Logger {
+    return this.opts.log;
+  }
+
+  get bodyLimit(): number {
+    return this.opts.bodyLimit;
   }
 
   private fail(res: ServerResponse, ctx: RequestContext, value: unknown): void {
