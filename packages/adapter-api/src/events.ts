@@ -11,8 +11,21 @@ export const StartedEventSchema = z.object({
   engine_version: z.string(),
   model: z.string(),
   replica_id: z.string().optional(),
+  /** Set by orchestratord: the pool of the replica that served the job (replica ids are per pool). */
+  pool_id: z.string().optional(),
   queue_position: z.number().int().nonnegative().optional(),
   predicted_start_ms: z.number().nonnegative().optional(),
+});
+
+/**
+ * One alternative the engine considered at a token position. `logprob` is nullable for the same reason
+ * as the token's own: engines serialise a NaN as null, and inventing a number would lie about it.
+ */
+export const TopLogprobSchema = z.object({
+  id: z.number().int().optional(),
+  text: z.string(),
+  logprob: z.number().nullable(),
+  special: z.boolean().optional(),
 });
 
 export const TokenTextEventSchema = z.object({
@@ -23,6 +36,8 @@ export const TokenTextEventSchema = z.object({
   token_id: z.number().int().optional(),
   logprob: z.number().nullable().optional(),
   special: z.boolean().optional(),
+  /** Only when the task asked for `top_logprobs`: the engine's alternatives, most likely first. */
+  top_logprobs: z.array(TopLogprobSchema).optional(),
 });
 
 export const UsageSchema = z.object({
@@ -78,6 +93,7 @@ export type TokenTextEvent = z.infer<typeof TokenTextEventSchema>;
 export type EndEvent = z.infer<typeof EndEventSchema>;
 export type ErrorEvent = z.infer<typeof ErrorEventSchema>;
 export type Usage = z.infer<typeof UsageSchema>;
+export type TopLogprob = z.infer<typeof TopLogprobSchema>;
 export type StreamMetrics = z.infer<typeof MetricsSchema>;
 
 /** The discriminated union every adapter streams: `started → token* → (end | error)`. */
@@ -90,7 +106,14 @@ export type TokenEventType = TokenEvent['type'];
  */
 export type SourceEvent =
   | { type: 'started'; engine_version?: string; model?: string; replica_id?: string }
-  | { type: 'token'; text: string; token_id?: number; logprob?: number | null; special?: boolean }
+  | {
+      type: 'token';
+      text: string;
+      token_id?: number;
+      logprob?: number | null;
+      special?: boolean;
+      top_logprobs?: TopLogprob[];
+    }
   | {
       type: 'end';
       finish_reason: FinishReason;

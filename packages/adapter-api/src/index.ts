@@ -40,6 +40,8 @@ export {
   type TokenEventType,
   type TokenTextEvent,
   TokenTextEventSchema,
+  type TopLogprob,
+  TopLogprobSchema,
   type Usage,
   UsageSchema,
 } from './events.js';

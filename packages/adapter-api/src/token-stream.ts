@@ -350,6 +350,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
         token_id: ev.token_id,
         logprob: ev.logprob,
         special: ev.special,
+        top_logprobs: ev.top_logprobs,
       };
       if (this.texts && !ev.special) this.texts.push(ev.text);
       this.queue.push(token);

@@ -114,4 +114,19 @@ describe('canonical TGI wire fixtures', () => {
     const fx = JSON.parse(loadFixture('chat-tool.json')) as unknown;
     expect(shape(t)).toEqual(shape(fx));
   });
+  it('[FAKE-FIX-7] alternatives fixtures (top_tokens, chat top_logprobs) have the same shapes as the fake', async () => {
+    const msgs = [{ role: 'user', content: 'a' }];
+    const g = JSON.parse(
+      await fake('/generate', { inputs: 'a', parameters: { details: true, top_n_tokens: 2 } }),
+    ) as unknown;
+    expect(shape(g)).toEqual(shape(JSON.parse(loadFixture('generate-top-tokens.json'))));
+    const asked = { messages: msgs, logprobs: true, top_logprobs: 2 };
+    const c = JSON.parse(await fake('/v1/chat/completions', asked)) as unknown;
+    expect(shape(c)).toEqual(shape(JSON.parse(loadFixture('chat-logprobs.json'))));
+    const fx = events(loadFixture('chat-stream-logprobs.sse'));
+    const live = events(await fake('/v1/chat/completions', { ...asked, stream: true }));
+    expect(shape(live[0])).toEqual(shape(fx[0]));
+    expect(shape(live.at(-2))).toEqual(shape(fx.at(-2)));
+    expect(live.at(-1)).toBe('[DONE]');
+  });
 });

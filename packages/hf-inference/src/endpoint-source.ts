@@ -22,6 +22,7 @@ function toSource(ev: TokenEvent): SourceEvent {
       if (ev.token_id !== undefined) t.token_id = ev.token_id;
       if (ev.logprob !== undefined) t.logprob = ev.logprob;
       if (ev.special !== undefined) t.special = ev.special;
+      if (ev.top_logprobs !== undefined) t.top_logprobs = ev.top_logprobs;
       return t;
     }
     case 'end':
@@ -48,19 +49,10 @@ export async function* endpointSource(
   ctx: SourceContext,
 ): AsyncGenerator<SourceEvent, void, undefined> {
   const { timeouts: _outerDeadlines, ...innerTask } = task;
-  if (ctx.nonStreaming) {
-    const r = await inner.generate(innerTask, { signal: ctx.signal, stream: false });
-    yield { type: 'started', engine_version: r.engine_version, model: r.model };
-    if (r.text !== '') yield { type: 'token', text: r.text };
-    yield {
-      type: 'end',
-      finish_reason: r.finish_reason,
-      text: r.text,
-      usage: r.usage,
-      ...(r.tool_calls ? { tool_calls: r.tool_calls } : {}),
-    };
-    return;
-  }
-  const stream = inner.submit(innerTask, { signal: ctx.signal });
+  // A one-shot call is the inner adapter's one-shot call too (TGI's /generate), re-emitted event by
+  // event like a stream, so its per-token data (logprobs, alternatives) is not folded into one token.
+  const stream = inner.submit(ctx.nonStreaming ? { ...innerTask, stream: false } : innerTask, {
+    signal: ctx.signal,
+  });
   for await (const ev of stream) yield toSource(ev);
 }

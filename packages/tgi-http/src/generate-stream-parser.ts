@@ -1,4 +1,5 @@
 import { type FinishReason, OrchError, type SourceEvent } from '@orch/adapter-api';
+import { tgiAlternatives } from './alternatives.js';
 import { tgiError } from './tgi-error.js';
 
 export type TokenSourceEvent = Extract<SourceEvent, { type: 'token' }>;
@@ -69,6 +70,11 @@ export function parseGenerateStreamEvent(data: string, out: SourceEvent[]): bool
   }
   const token = readToken(v.token);
   if (!token) throw protocol('TGI sent an event without a valid token', data);
+  // Only present when the task asked for top_n_tokens, so the common event pays one field read.
+  if (v.top_tokens !== undefined) {
+    const alternatives = tgiAlternatives(v.top_tokens, data);
+    if (alternatives) token.top_logprobs = alternatives;
+  }
   const text = v.generated_text;
   if (text === null || text === undefined) {
     out.push(token);

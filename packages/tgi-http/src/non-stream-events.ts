@@ -1,7 +1,7 @@
-import type { EndEvent, SourceEvent } from '@orch/adapter-api';
+import type { EndEvent, SourceEvent, TopLogprob } from '@orch/adapter-api';
 import { normaliseGenerateFinish } from './generate-stream-parser.js';
 import { normaliseChatFinish } from './openai-chat-stream.js';
-import type { ChatCompletion, GenerateResponse } from './response-schemas.js';
+import type { ChatCompletion, GenerateResponse, TgiToken } from './response-schemas.js';
 
 type TokenSourceEvent = Extract<SourceEvent, { type: 'token' }>;
 type EndSourceEvent = Extract<SourceEvent, { type: 'end' }>;
@@ -16,10 +16,13 @@ export function generateResponseEvents(
 ): SourceEvent[] {
   const events: SourceEvent[] = [];
   const d = body.details;
-  for (const t of d?.tokens ?? []) {
+  const top = d?.top_tokens;
+  for (const [i, t] of (d?.tokens ?? []).entries()) {
     const ev: TokenSourceEvent = { type: 'token', text: t.text, token_id: t.id };
     if (t.logprob !== undefined) ev.logprob = t.logprob;
     if (t.special !== undefined) ev.special = t.special;
+    const alternatives = top?.[i];
+    if (alternatives?.length) ev.top_logprobs = alternatives.map(fromTgiToken);
     events.push(ev);
   }
   if (events.length === 0 && body.generated_text !== '')
@@ -46,7 +49,12 @@ export function chatCompletionEvents(body: ChatCompletion): SourceEvent[] {
   const content = choice.message.content ?? '';
   const perToken = choice.logprobs?.content;
   if (perToken?.length) {
-    for (const t of perToken) events.push({ type: 'token', text: t.token, logprob: t.logprob });
+    for (const t of perToken) {
+      const ev: TokenSourceEvent = { type: 'token', text: t.token, logprob: t.logprob };
+      if (t.top_logprobs?.length)
+        ev.top_logprobs = t.top_logprobs.map((a) => ({ text: a.token, logprob: a.logprob }));
+      events.push(ev);
+    }
   } else if (content !== '') {
     events.push({ type: 'token', text: content });
   }
@@ -82,6 +90,13 @@ export function chatCompletionEvents(body: ChatCompletion): SourceEvent[] {
   }
   events.push(end);
   return events;
+}
+
+/** A validated TGI `Token` as an alternative (a missing logprob is TGI's NaN, i.e. null). */
+function fromTgiToken(t: TgiToken): TopLogprob {
+  const alt: TopLogprob = { id: t.id, text: t.text, logprob: t.logprob ?? null };
+  if (t.special !== undefined) alt.special = t.special;
+  return alt;
 }
 
 function intHeader(v: string | undefined): number | undefined {

@@ -1,4 +1,5 @@
 import { type EndEvent, type FinishReason, OrchError, type SourceEvent } from '@orch/adapter-api';
+import { openAiAlternatives } from './alternatives.js';
 import { errorTypeFromMessage, tgiError } from './tgi-error.js';
 
 type TokenSourceEvent = Extract<SourceEvent, { type: 'token' }>;
@@ -123,8 +124,11 @@ export class OpenAiChatStreamParser {
     const lp = choice.logprobs;
     if (isObj(lp) && Array.isArray(lp.content)) {
       const first: unknown = lp.content[0];
-      if (isObj(first) && (typeof first.logprob === 'number' || first.logprob === null))
-        token.logprob = first.logprob;
+      if (isObj(first)) {
+        if (typeof first.logprob === 'number' || first.logprob === null) token.logprob = first.logprob;
+        const alternatives = openAiAlternatives(first.top_logprobs, data);
+        if (alternatives) token.top_logprobs = alternatives;
+      }
     }
     return token;
   }

@@ -10,6 +10,8 @@ export const TgiTokenSchema = z.looseObject({
   special: z.boolean().optional(),
 });
 
+export type TgiToken = z.infer<typeof TgiTokenSchema>;
+
 export const GenerateResponseSchema = z.looseObject({
   generated_text: z.string(),
   details: z
@@ -17,6 +19,8 @@ export const GenerateResponseSchema = z.looseObject({
       finish_reason: z.string(),
       generated_tokens: z.number().int().nonnegative(),
       tokens: z.array(TgiTokenSchema).optional(),
+      // One list per generated token, only when top_n_tokens > 0 (TGI leaves the key out otherwise).
+      top_tokens: z.array(z.array(TgiTokenSchema)).optional(),
     })
     .nullish(),
 });
@@ -46,7 +50,17 @@ export const ChatCompletionSchema = z.looseObject({
         }),
         logprobs: z
           .looseObject({
-            content: z.array(z.looseObject({ token: z.string(), logprob: z.number().nullable() })).nullish(),
+            content: z
+              .array(
+                z.looseObject({
+                  token: z.string(),
+                  logprob: z.number().nullable(),
+                  top_logprobs: z
+                    .array(z.looseObject({ token: z.string(), logprob: z.number().nullable() }))
+                    .nullish(),
+                }),
+              )
+              .nullish(),
           })
           .nullish(),
         finish_reason: z.string().nullish(),

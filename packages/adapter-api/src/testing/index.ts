@@ -5,4 +5,10 @@ export {
   type ConformanceOptions,
   runConformanceSuite,
 } from './conformance.js';
-export { MockAdapter, type MockAdapterOptions, type MockFaults, mockError } from './mock-adapter.js';
+export {
+  MockAdapter,
+  type MockAdapterOptions,
+  type MockFaults,
+  mockAlternatives,
+  mockError,
+} from './mock-adapter.js';

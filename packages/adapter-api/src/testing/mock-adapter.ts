@@ -1,7 +1,7 @@
 import type { AdapterProps, HealthReport, HealthState } from '../adapter.js';
 import { AdapterBase, type SourceContext } from '../adapter-base.js';
 import { OrchError } from '../errors.js';
-import type { FinishReason, SourceEvent } from '../events.js';
+import type { FinishReason, SourceEvent, TopLogprob } from '../events.js';
 import type { TaskRequest } from '../task.js';
 
 export interface MockFaults {
@@ -130,6 +130,7 @@ export class MockAdapter extends AdapterBase {
       if (faults.failBeforeStart) throw faults.failBeforeStart;
       yield { type: 'started', engine_version: this.version };
       const limit = task.max_tokens ?? Number.POSITIVE_INFINITY;
+      const top = task.logprobs === false ? 0 : (task.top_logprobs ?? 0);
       let text = '';
       let finish: FinishReason = this.finishReason;
       let i = 0;
@@ -145,7 +146,9 @@ export class MockAdapter extends AdapterBase {
         if (signal.aborted) return;
         text += token;
         i++;
-        yield { type: 'token', text: token, token_id: 100 + i, logprob: -0.5 };
+        const ev: SourceEvent = { type: 'token', text: token, token_id: 100 + i, logprob: -0.5 };
+        if (top > 0) ev.top_logprobs = mockAlternatives(token, 100 + i, top);
+        yield ev;
         const stop = task.stop?.find((s) => text.endsWith(s));
         if (stop) {
           finish = 'stop_sequence';
@@ -184,6 +187,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/**
+ * The alternatives the mock reports when a task asks for `top_logprobs`: the token itself first,
+ * then ` alt1`, ` alt2`, … each one nat less likely than the one before.
+ */
+export function mockAlternatives(text: string, id: number, n: number): TopLogprob[] {
+  const out: TopLogprob[] = [{ id, text, logprob: -0.5 }];
+  for (let k = 1; k < n; k++) out.push({ id: 900 + k, text: ` alt${k}`, logprob: -0.5 - k });
+  return out;
 }
 
 /** Shorthand for the errors tests inject. */

@@ -14,11 +14,16 @@ const CREATED = 1_763_000_000;
  * tool-call argument deltas, the first tool delta carrying id, type and name), a finish chunk, a usage
  * chunk with empty choices when `include_usage` was asked, then `[DONE]`.
  */
-export function chatStreamFrames(answer: FakeAnswer, model: string, includeUsage: boolean): StreamFrames {
+export function chatStreamFrames(
+  answer: FakeAnswer,
+  model: string,
+  includeUsage: boolean,
+  logprobs?: LogprobsAsk,
+): StreamFrames {
   const id = 'chatcmpl-fake';
   const prefix = `{"id":"${id}","object":"chat.completion.chunk","created":${CREATED},"model":${JSON.stringify(model)},"system_fingerprint":"fake-router","choices":[`;
-  const chunk = (delta: string, finish: string | null) =>
-    `${prefix}{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]}`;
+  const chunk = (delta: string, finish: string | null, lp = 'null') =>
+    `${prefix}{"index":0,"delta":${delta},"logprobs":${lp},"finish_reason":${finish === null ? 'null' : `"${finish}"`}}]}`;
   const head = [chunk('{"role":"assistant","content":""}', null)];
   const tokens: string[] = new Array(answer.pieces.length);
   const call = answer.toolCall;
@@ -31,7 +36,10 @@ export function chatStreamFrames(answer: FakeAnswer, model: string, includeUsage
       const first = i === 0 ? `"id":"${call.id}","type":"function",` : '';
       tokens[i] = chunk(`{"tool_calls":[{"index":0,${first}"function":${fn}}]}`, null);
     } else {
-      tokens[i] = chunk(`{"content":${JSON.stringify(piece)}}`, null);
+      const lp = logprobs
+        ? JSON.stringify({ content: [logprobEntry(piece, logprobs.top)], refusal: null })
+        : 'null';
+      tokens[i] = chunk(`{"content":${JSON.stringify(piece)}}`, null, lp);
     }
   });
   const tail = [chunk('{}', answer.finishReason)];
@@ -54,8 +62,37 @@ function usageOf(answer: FakeAnswer): Record<string, number> {
   };
 }
 
+/** What a request asked with `logprobs: true`: `top` alternatives per token (`top_logprobs`, else 0). */
+export interface LogprobsAsk {
+  top: number;
+}
+
+interface OpenAiTopLogprob {
+  token: string;
+  logprob: number;
+  bytes: number[];
+}
+
+/**
+ * OpenAI's per-token logprob entry (with `bytes`, which TGI leaves out): the token at -0.5, its
+ * alternatives the token itself first, then ` alt1`, ` alt2`, … one nat less likely each.
+ */
+function logprobEntry(token: string, top: number): OpenAiTopLogprob & { top_logprobs: OpenAiTopLogprob[] } {
+  const bytes = (t: string) => [...Buffer.from(t, 'utf8')];
+  const alternatives: OpenAiTopLogprob[] = [];
+  for (let k = 0; k < top; k++) {
+    const text = k === 0 ? token : ` alt${k}`;
+    alternatives.push({ token: text, logprob: -0.5 - k, bytes: bytes(text) });
+  }
+  return { token, logprob: -0.5, bytes: bytes(token), top_logprobs: alternatives };
+}
+
 /** The same answer as one non-streamed `chat.completion` object. */
-export function chatCompletionBody(answer: FakeAnswer, model: string): Record<string, unknown> {
+export function chatCompletionBody(
+  answer: FakeAnswer,
+  model: string,
+  logprobs?: LogprobsAsk,
+): Record<string, unknown> {
   const call = answer.toolCall;
   const message: Record<string, unknown> = {
     role: 'assistant',
@@ -72,7 +109,18 @@ export function chatCompletionBody(answer: FakeAnswer, model: string): Record<st
     created: CREATED,
     model,
     system_fingerprint: 'fake-router',
-    choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finishReason }],
+    choices: [
+      {
+        index: 0,
+        message,
+        // Tool calls carry no content, so OpenAI reports no content logprobs for them.
+        logprobs:
+          logprobs && !call
+            ? { content: answer.pieces.map((p) => logprobEntry(p, logprobs.top)), refusal: null }
+            : null,
+        finish_reason: answer.finishReason,
+      },
+    ],
     usage: usageOf(answer),
   };
 }

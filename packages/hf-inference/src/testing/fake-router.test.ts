@@ -102,4 +102,25 @@ describe('the fake router itself', () => {
     expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/v1/chat/completions', aborted: true });
     expect(fake.requests[0]?.headers['x-hf-bill-to']).toBe('org');
   });
+  it('[HF-FAKE-5] logprobs: true adds OpenAI logprobs (bytes, top_logprobs), stream and non-stream', async () => {
+    const base = { model: 'org/m', messages: [{ role: 'user', content: 'x' }], max_tokens: 2 };
+    const asked = { ...base, logprobs: true, top_logprobs: 2 };
+    const out = await chatCompletion({ endpointUrl: fake.url, ...asked });
+    expect(out.choices[0]?.logprobs?.content?.[0]).toEqual({
+      token: 'Hello',
+      logprob: -0.5,
+      bytes: [72, 101, 108, 108, 111],
+      top_logprobs: [
+        { token: 'Hello', logprob: -0.5, bytes: [72, 101, 108, 108, 111] },
+        { token: ' alt1', logprob: -1.5, bytes: [32, 97, 108, 116, 49] },
+      ],
+    });
+    const chunks = dataLines((await post('/v1/chat/completions', { ...asked, stream: true })).text)
+      .filter((d) => d !== '[DONE]')
+      .map((d) => JSON.parse(d) as { choices: Array<{ logprobs: { content: unknown[] } | null }> });
+    expect(chunks.map((c) => c.choices[0]?.logprobs?.content.length ?? 0)).toEqual([0, 1, 1, 0]);
+    const plain = await post('/v1/chat/completions', { ...base, top_logprobs: 2 });
+    const body = JSON.parse(plain.text) as { choices: Array<{ logprobs: unknown }> };
+    expect(body.choices[0]?.logprobs).toBeNull();
+  });
 });

@@ -182,12 +182,17 @@ export async function startFakeRouter(initial: FakeRouterOptions = {}): Promise<
       opts.vocabulary,
       opts.answerTokens,
     );
+    // OpenAI reports logprobs only with `logprobs: true`; `top_logprobs` alone changes nothing.
+    const logprobs =
+      body.logprobs === true
+        ? { top: typeof body.top_logprobs === 'number' ? Math.min(20, Math.max(0, body.top_logprobs)) : 0 }
+        : undefined;
     if (body.stream === true) {
       const includeUsage = isObj(body.stream_options) && body.stream_options.include_usage === true;
-      return respondSse(res, chatStreamFrames(answer, model, includeUsage), streamFault(fault));
+      return respondSse(res, chatStreamFrames(answer, model, includeUsage, logprobs), streamFault(fault));
     }
     if (nonStreamFault(fault, res)) return;
-    sendJson(res, 200, chatCompletionBody(answer, model));
+    sendJson(res, 200, chatCompletionBody(answer, model, logprobs));
   }
 
   async function serverless(model: string, body: unknown, res: ServerResponse): Promise<void> {

@@ -100,7 +100,7 @@ describe('LocalTransformersAdapter generation', () => {
     expect(penalised.text.startsWith('is')).toBe(false);
   });
 
-  it('[LT-GEN-8] refuses what the engine cannot do with UNSUPPORTED naming the field', async () => {
+  it('[LT-GEN-8] [ADAPTER-LOGPROB-2] refuses what the engine cannot do with UNSUPPORTED naming the field', async () => {
     const err = await adapter
       .generate({ prompt: 'x', tools: [{ type: 'function', function: { name: 'f' } }] })
       .catch((e: unknown) => e);
@@ -112,6 +112,13 @@ describe('LocalTransformersAdapter generation', () => {
       thrown = e;
     }
     expect(isOrchError(thrown) && [thrown.code, thrown.field]).toEqual(['UNSUPPORTED', 'logprobs']);
+    for (const [task, field] of [
+      [{ prompt: 'x', logprobs: true, top_logprobs: 2 }, 'logprobs'],
+      [{ prompt: 'x', top_logprobs: 2 }, 'top_logprobs'],
+    ] as const) {
+      const err = await adapter.generate(task).catch((e: unknown) => e);
+      expect(isOrchError(err) && [err.code, err.field]).toEqual(['UNSUPPORTED', field]);
+    }
   });
 
   it('[LT-SLOTS-1] [ADAPTER-SLOTS-1] props report slots; two workers run two jobs at once', async () => {

@@ -37,6 +37,8 @@ export function taskToRequest(
   if (task.tools?.length) throw unsupported('tools', 'tool use');
   if (task.response_format) throw unsupported('response_format', 'constrained output');
   if (task.logprobs) throw unsupported('logprobs', 'logprobs');
+  // top_logprobs implies logprobs; asked alone it is still refused, under its own name.
+  if (task.top_logprobs) throw unsupported('top_logprobs', 'top_logprobs');
   if (task.frequency_penalty) throw unsupported('frequency_penalty', 'frequency_penalty');
   if (task.presence_penalty) throw unsupported('presence_penalty', 'presence_penalty');
   const temperature = task.temperature;

@@ -13,7 +13,7 @@ import {
   relayCompat,
   sendJsonBody,
 } from './openai-relay.js';
-import { ChatCompletionBody, chatToTask, parseBody, toolsActive } from './openai-request.js';
+import { ChatCompletionBody, chatToTask, parseBody, toolsActive, topAsked } from './openai-request.js';
 import {
   chatChunk,
   chatCompletion,
@@ -53,8 +53,9 @@ async function completeChat(
   body: ChatCompletionBody,
 ): Promise<void> {
   const logprobs: LogprobEntry[] | undefined = body.logprobs ? [] : undefined;
+  const top = topAsked(body);
   const end = await readToEnd(res, opened, (ev) => {
-    if (logprobs && !ev.special) logprobs.push(logprobEntry(ev));
+    if (logprobs && !ev.special) logprobs.push(logprobEntry(ev, top));
   });
   if (end) sendJsonBody(res, chatCompletion(metaFor(job, opened.started, 'chatcmpl'), end, logprobs));
 }
@@ -71,13 +72,14 @@ async function streamChat(
   // text is held until the end event says which it was, so content never carries raw tool JSON.
   const hold = toolsActive(body);
   const contentChunk = contentChunker(meta, withUsage);
+  const top = topAsked(body);
   startSse(res);
   await sendData(res, chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage));
   for await (const ev of eventsOf(opened)) {
     if (ev.type === 'token') {
       if (!ev.special && !hold && ev.text !== '') {
         const data = body.logprobs
-          ? chatChunk(meta, { content: ev.text }, null, withUsage, logprobEntry(ev))
+          ? chatChunk(meta, { content: ev.text }, null, withUsage, logprobEntry(ev, top))
           : contentChunk(ev.text);
         await sendData(res, data);
       }

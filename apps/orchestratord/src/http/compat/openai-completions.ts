@@ -62,7 +62,7 @@ async function complete(
   });
   if (!end) return;
   const meta = metaFor(job, opened.started, 'cmpl');
-  const lp = tokens ? completionLogprobs(tokens, prefix.length) : null;
+  const lp = tokens ? completionLogprobs(tokens, prefix.length, body.logprobs ?? 0) : null;
   sendJsonBody(res, textCompletion(meta, prefix + end.text, end, lp));
 }
 
@@ -86,7 +86,7 @@ async function streamCompletion(
     if (ev.type === 'token') {
       if (!ev.special && ev.text !== '') {
         const data = body.logprobs
-          ? completionChunk(meta, ev.text, null, withUsage, completionLogprobs([ev], offset))
+          ? completionChunk(meta, ev.text, null, withUsage, completionLogprobs([ev], offset, body.logprobs))
           : textChunk(ev.text);
         offset += ev.text.length;
         await sendData(res, data);

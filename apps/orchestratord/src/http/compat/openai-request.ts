@@ -208,17 +208,27 @@ export function chatToTask(b: ChatCompletionBody): TaskRequestInput {
     if (rf) t.response_format = rf;
   }
   if (b.logprobs != null) t.logprobs = b.logprobs;
-  if (b.top_logprobs != null) t.top_logprobs = b.top_logprobs;
+  const top = topAsked(b);
+  if (top > 0) t.top_logprobs = top;
   return t;
+}
+
+/**
+ * The alternatives a chat request really asks for: OpenAI reports `top_logprobs` only inside
+ * `logprobs`, so without `logprobs: true` the engine is not asked to compute any.
+ */
+export function topAsked(b: ChatCompletionBody): number {
+  return b.logprobs === true ? (b.top_logprobs ?? 0) : 0;
 }
 
 export function completionToTask(b: CompletionBody): TaskRequestInput {
   const t = sampling(b);
   t.prompt = typeof b.prompt === 'string' ? b.prompt : (b.prompt[0] ?? '');
   if (b.max_tokens != null) t.max_tokens = b.max_tokens;
+  // Legacy `logprobs: n` asks for the n most likely alternatives at each position, as well as the token.
   if (b.logprobs != null && b.logprobs > 0) {
     t.logprobs = true;
-    if (b.logprobs > 1) t.top_logprobs = b.logprobs;
+    t.top_logprobs = b.logprobs;
   }
   return t;
 }

@@ -24,20 +24,38 @@ export function openAIUsage(end: EndEvent): OpenAIUsage {
   };
 }
 
-export interface LogprobEntry {
+export interface TopLogprobEntry {
   token: string;
   logprob: number;
   bytes: number[];
-  top_logprobs: never[];
 }
 
-export function logprobEntry(ev: TokenTextEvent): LogprobEntry {
+export interface LogprobEntry extends TopLogprobEntry {
+  top_logprobs: TopLogprobEntry[];
+}
+
+/** OpenAI has no null logprob; an engine's NaN (TGI sends null) is reported as -9999 like OpenAI's floor. */
+function openAILogprob(logprob: number | null | undefined): number {
+  return typeof logprob === 'number' ? logprob : -9999;
+}
+
+/**
+ * A token's chat logprob entry; `top` is the client's `top_logprobs`: that many of the engine's
+ * alternatives (OpenAI answers exactly what was asked, so an engine's extra ties are cut).
+ */
+export function logprobEntry(ev: TokenTextEvent, top = 0): LogprobEntry {
+  const alternatives = top > 0 ? ev.top_logprobs : undefined;
   return {
     token: ev.text,
-    // OpenAI has no null logprob; an engine's NaN (TGI sends null) is reported as -9999 like OpenAI's floor.
-    logprob: typeof ev.logprob === 'number' ? ev.logprob : -9999,
+    logprob: openAILogprob(ev.logprob),
     bytes: [...Buffer.from(ev.text, 'utf8')],
-    top_logprobs: [],
+    top_logprobs: alternatives
+      ? alternatives.slice(0, top).map((a) => ({
+          token: a.text,
+          logprob: openAILogprob(a.logprob),
+          bytes: [...Buffer.from(a.text, 'utf8')],
+        }))
+      : [],
   };
 }
 
@@ -143,18 +161,38 @@ export function usageChunk(meta: ResponseMeta, object: string, usage: OpenAIUsag
 interface CompletionLogprobs {
   tokens: string[];
   token_logprobs: number[];
-  top_logprobs: null;
+  top_logprobs: Array<Record<string, number>> | null;
   text_offset: number[];
 }
 
-export function completionLogprobs(tokens: TokenTextEvent[], offset0: number): CompletionLogprobs {
-  const out: CompletionLogprobs = { tokens: [], token_logprobs: [], top_logprobs: null, text_offset: [] };
+/**
+ * Legacy completion logprobs. `top` is the client's `logprobs: n`: each position gets a
+ * `{token: logprob}` map of the n most likely alternatives plus the sampled token (OpenAI's "up to
+ * logprobs+1 elements"); a text seen twice keeps its first, most likely, logprob.
+ */
+export function completionLogprobs(tokens: TokenTextEvent[], offset0: number, top = 0): CompletionLogprobs {
+  const out: CompletionLogprobs = {
+    tokens: [],
+    token_logprobs: [],
+    top_logprobs: top > 0 ? [] : null,
+    text_offset: [],
+  };
   let offset = offset0;
   for (const t of tokens) {
+    const logprob = openAILogprob(t.logprob);
     out.tokens.push(t.text);
-    out.token_logprobs.push(typeof t.logprob === 'number' ? t.logprob : -9999);
+    out.token_logprobs.push(logprob);
     out.text_offset.push(offset);
     offset += t.text.length;
+    if (out.top_logprobs) {
+      // No prototype: a token may well be the text `__proto__`, which must stay a plain key.
+      const map = Object.create(null) as Record<string, number>;
+      for (const a of t.top_logprobs?.slice(0, top) ?? []) {
+        if (!Object.hasOwn(map, a.text)) map[a.text] = openAILogprob(a.logprob);
+      }
+      if (!Object.hasOwn(map, t.text)) map[t.text] = logprob;
+      out.top_logprobs.push(map);
+    }
   }
   return out;
 }

@@ -30,6 +30,27 @@ function tgiToken(ev: TokenTextEvent): TgiToken {
   };
 }
 
+/** A token's alternatives as TGI `Token`s (an engine that gives no id or flag: 0 / false, as above). */
+function tgiTopTokens(ev: TokenTextEvent): TgiToken[] {
+  return (ev.top_logprobs ?? []).map((a) => ({
+    id: a.id ?? 0,
+    text: a.text,
+    logprob: a.logprob,
+    special: a.special === true,
+  }));
+}
+
+/** Whether the client asked for `top_n_tokens` (only then does TGI write any `top_tokens`). */
+function wantsTopTokens(body: GenerateBody): boolean {
+  return (body.parameters?.top_n_tokens ?? 0) > 0;
+}
+
+/** A stream event's token and, when asked, its alternatives (kept together while an EOS is held). */
+interface StreamToken {
+  token: TgiToken;
+  top: TgiToken[] | undefined;
+}
+
 /** TGI says `eos_token` where the contract says `stop`. */
 function tgiFinish(reason: FinishReason): 'length' | 'eos_token' | 'stop_sequence' {
   if (reason === 'length') return 'length';
@@ -98,13 +119,16 @@ export async function handleGenerate(
 ): Promise<void> {
   await relayGenerate(res, ctx, deps, false, compat, async (job, body, opened) => {
     const tokens: TgiToken[] = [];
+    const top: TgiToken[][] | undefined = wantsTopTokens(body) ? [] : undefined;
     // Nothing is sent before the end: waiting for it lets the events be taken from the job's log
     // without a promise each (the open iterator keeps the log from being compacted meanwhile).
     if (opened.first.type === 'token') await opened.result;
     for (let ev: FirstEvent | undefined = opened.first; ev; ev = opened.take() ?? (await opened.next())) {
-      if (ev.type === 'token') tokens.push(tgiToken(ev));
-      else if (ev.type === 'end') {
-        sendGenerated(res, job, body, ev, tokens, compat?.array === true);
+      if (ev.type === 'token') {
+        tokens.push(tgiToken(ev));
+        top?.push(tgiTopTokens(ev));
+      } else if (ev.type === 'end') {
+        sendGenerated(res, job, body, ev, { tokens, top }, compat?.array === true);
         return;
       } else {
         if (!res.destroyed) sendTgiError(res, errorFromEvent(ev));
@@ -121,20 +145,23 @@ function sendGenerated(
   job: JobHandle,
   body: GenerateBody,
   end: EndEvent,
-  tokens: TgiToken[],
+  generated: { tokens: TgiToken[]; top: TgiToken[][] | undefined },
   array: boolean,
 ) {
   if (res.destroyed) return;
   const p = body.parameters;
   const out: Record<string, unknown> = { generated_text: generatedText(body, end) };
   if (p?.details || p?.decoder_input_details) {
-    out.details = {
+    const details: Record<string, unknown> = {
       finish_reason: tgiFinish(end.finish_reason),
       generated_tokens: end.usage.completion_tokens,
       seed: seedOf(job),
       prefill: [],
-      tokens,
+      tokens: generated.tokens,
     };
+    // One list per token, after `tokens`, as TGI orders Details; TGI leaves the key out when empty.
+    if (generated.top?.length) details.top_tokens = generated.top;
+    out.details = details;
   }
   const json = JSON.stringify(array ? [out] : out);
   res.writeHead(200, {
@@ -161,17 +188,25 @@ export async function handleGenerateStream(
 ): Promise<void> {
   await relayGenerate(res, ctx, deps, true, compat, async (job, body, opened) => {
     let index = 0;
-    let held: TgiToken | undefined;
-    const event = (token: TgiToken, generated: string | null, details: unknown) =>
-      JSON.stringify({ index: ++index, token, generated_text: generated, details });
+    let held: StreamToken | undefined;
+    const withTop = wantsTopTokens(body);
+    // TGI's key order; `top_tokens` is left out (undefined) unless there are some, as TGI does.
+    const event = (t: StreamToken, generated: string | null, details: unknown) =>
+      JSON.stringify({
+        index: ++index,
+        token: t.token,
+        top_tokens: t.top?.length ? t.top : undefined,
+        generated_text: generated,
+        details,
+      });
     startSse(res);
     for await (const ev of eventsOf(opened)) {
       if (ev.type === 'token') {
         if (held) await sendData(res, event(held, null, null));
         held = undefined;
-        const token = tgiToken(ev);
-        if (token.special) held = token;
-        else await sendData(res, event(token, null, null));
+        const t: StreamToken = { token: tgiToken(ev), top: withTop ? tgiTopTokens(ev) : undefined };
+        if (t.token.special) held = t;
+        else await sendData(res, event(t, null, null));
       } else if (ev.type === 'end') {
         const generated = generatedText(body, ev);
         const details = body.parameters?.details
@@ -182,7 +217,7 @@ export async function handleGenerateStream(
               input_length: ev.usage.prompt_tokens ?? 0,
             }
           : null;
-        const last = held ?? { id: 0, text: '', logprob: null, special: true };
+        const last = held ?? { token: { id: 0, text: '', logprob: null, special: true }, top: undefined };
         await sendData(res, event(last, generated, details));
         res.end();
         return;

@@ -26,6 +26,15 @@ const Grammar = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * TGI's own limit (`--max-top-n-tokens`) defaults to 5; the daemon's is the task's, so engines that
+ * can give more (and a TGI replica started with a higher limit) are not held to TGI's default.
+ */
+const MAX_TOP_N_TOKENS = 20;
+// TGI's own wording, value included.
+const topNError = (issue: { input?: unknown }): string =>
+  `\`top_n_tokens\` must be >= 0 and <= ${MAX_TOP_N_TOKENS}. Given: ${String(issue.input)}`;
+
 const Parameters = z.object({
   best_of: z.literal(1, { message: '`best_of` != 1 is not supported' }).nullable().optional(),
   decoder_input_details: z.boolean().optional(),
@@ -49,7 +58,13 @@ const Parameters = z.object({
   stop: z.array(z.string()).max(16).optional(),
   temperature: z.number().positive('`temperature` must be strictly positive').max(100).nullable().optional(),
   top_k: z.number().int().positive('`top_k` must be strictly positive').nullable().optional(),
-  top_n_tokens: z.literal(0, { message: '`top_n_tokens` is not supported' }).nullable().optional(),
+  top_n_tokens: z
+    .number()
+    .int()
+    .min(0, { error: topNError })
+    .max(MAX_TOP_N_TOKENS, { error: topNError })
+    .nullable()
+    .optional(),
   top_p: z.number().gt(0).max(1).nullable().optional(),
   // Accepted and not applied: they do not change which tokens a client can rely on receiving.
   truncate: z.number().int().positive().nullable().optional(),
@@ -135,6 +150,7 @@ export function generateToTask(body: GenerateBody): TaskRequestInput {
   if (t.stop?.length === 0) delete t.stop;
   if (p.do_sample !== undefined) t.do_sample = p.do_sample;
   if (p.grammar) t.response_format = grammarFormat(p.grammar);
+  if (p.top_n_tokens) t.top_logprobs = p.top_n_tokens;
   return t;
 }
 

@@ -111,6 +111,52 @@ describe('specs/openapi-compat.yaml', () => {
     }
   });
 
+  it('[ORCHD-OAI-10] [ORCHD-TGI-9] answers with top-logprob alternatives match the spec', async () => {
+    const messages = [{ role: 'user', content: 'hi' }];
+    const chat = await json('POST', '/v1/chat/completions', { messages, logprobs: true, top_logprobs: 2 });
+    check('/v1/chat/completions', 'post', 200, chat.body);
+    const cmp = await json('POST', '/v1/completions', { prompt: 'x', logprobs: 2 });
+    check('/v1/completions', 'post', 200, cmp.body);
+    const gen = await json('POST', '/generate', {
+      inputs: 'x',
+      parameters: { details: true, top_n_tokens: 2 },
+    });
+    check('/generate', 'post', 200, gen.body);
+    // The checker catches an alternative of the wrong shape.
+    const bad = structuredClone(gen.body) as { details: { top_tokens: unknown[][] } };
+    bad.details.top_tokens[0] = [{ id: 1, text: 'a' }];
+    const genSchema = responseSchema(spec, '/generate', 'post', '200', 'application/json');
+    expect(validate(spec, genSchema, bad)).not.toEqual([]);
+
+    const stream = async (path: string, body: unknown) =>
+      (
+        await (
+          await fetch(`${h.url}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).text()
+      )
+        .trim()
+        .split('\n\n')
+        .map((b) => b.slice(6))
+        .filter((d) => d !== '[DONE]')
+        .map((d) => JSON.parse(d) as unknown);
+    const schemas = (spec.components as { schemas: Record<string, Schema> }).schemas;
+    const chunks = await stream('/v1/chat/completions', {
+      messages,
+      logprobs: true,
+      top_logprobs: 2,
+      stream: true,
+    });
+    for (const c of chunks) expect(validate(spec, schemas.ChatCompletionChunk!, c)).toEqual([]);
+    const events = await stream('/generate_stream', { inputs: 'x', parameters: { top_n_tokens: 2 } });
+    expect(events.some((e) => (e as { top_tokens?: unknown }).top_tokens !== undefined)).toBe(true);
+    const eventSchema = responseSchema(spec, '/generate_stream', 'post', '200', 'text/event-stream');
+    for (const e of events) expect(validate(spec, eventSchema, e)).toEqual([]);
+  });
+
   it('[ORCHD-LM-1] [ORCHD-LM-2] [ORCHD-LM-5] local model responses match the spec', async () => {
     const added = await json('POST', '/api/huggingface/models', {
       model_id: 'a/b',
