@@ -130,6 +130,7 @@ export async function startDaemon(
 
   const control: DaemonControl = {
     drainPool: (id) => orch.drainPool(id),
+    undrainPool: (id) => orch.undrainPool(id),
     ready: () => orch.ready,
     metrics: () => metrics.render(),
     adapterNames: () => registry.names(),

@@ -14,10 +14,19 @@ export interface CoreHarness {
   close(): Promise<void>;
 }
 
-/** An orchestrator (no HTTP) over mock pools. */
-export async function startCore(pools: DaemonConfigInput['pools'], jobs?: DaemonConfigInput['jobs']): Promise<CoreHarness> {
+/** An orchestrator (no HTTP) over mock pools; `clock` drives queue ordering (batch aging). */
+export async function startCore(
+  pools: DaemonConfigInput['pools'],
+  jobs?: DaemonConfigInput['jobs'],
+  opts: { clock?: () => number } = {},
+): Promise<CoreHarness> {
   const registry = new AdapterRegistry(builtinPlugins());
-  const orch = new OrchestratorImpl({ registry, env: {}, log: pino({ level: 'silent' }) });
+  const orch = new OrchestratorImpl({
+    registry,
+    env: {},
+    log: pino({ level: 'silent' }),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   await orch.applyConfig(parseConfig({ pools, ...(jobs ? { jobs } : {}) }, registry, {}));
   return {
     orch,

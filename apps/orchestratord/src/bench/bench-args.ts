@@ -23,7 +23,7 @@ export const DEFAULT_ARGS: BenchArgs = {
   upstreamMs: 5,
   cancelStreams: 200,
   memoryRequests: 100_000,
-  memoryMs: 60_000,
+  memoryMs: 150_000,
   waitQuietMs: 0,
 };
 
@@ -33,7 +33,7 @@ const HELP = `bench flags:
   --upstream-ms 5             fixed fake-upstream latency in the overhead section
   --cancel-streams 200        streams cut in the cancellation section
   --memory-requests 100000    requests in the memory section (10% aborted streams)
-  --memory-seconds 60         time cap of the memory section
+  --memory-seconds 150        time cap of the memory section
   --wait-quiet 0              run-all: wait up to N s before each section for the cores to be <= 25% busy`;
 
 function num(flag: string, v: string | undefined, min: number, max: number): number {

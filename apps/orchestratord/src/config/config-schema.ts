@@ -28,6 +28,11 @@ export const QueueConfigSchema = z
   .object({
     capacity: z.number().int().min(1).max(1_000_000).default(256),
     policy: z.enum(['reject', 'drop-lru']).default('reject'),
+    /**
+     * Interactive jobs overtake a batch job only if they arrived less than this long after it, so
+     * a steady stream of interactive work cannot starve batch. A day is as good as strict priority.
+     */
+    batch_max_wait_ms: z.number().int().min(0).max(86_400_000).default(30_000),
   })
   .strict();
 
@@ -79,7 +84,7 @@ export const PoolConfigSchema = z
     /** Lower is tried first when several pools serve a model. */
     priority: z.number().int().default(0),
     replicas: z.array(ReplicaConfigSchema).min(1),
-    queue: QueueConfigSchema.default({ capacity: 256, policy: 'reject' }),
+    queue: QueueConfigSchema.default({ capacity: 256, policy: 'reject', batch_max_wait_ms: 30_000 }),
     timeouts: TimeoutsConfigSchema.default({}),
     health: HealthConfigSchema.default({
       interval_ms: 5_000,

@@ -29,9 +29,12 @@ describe('config', () => {
     expect(cfg.pools[0]).toMatchObject({
       models: ['*'],
       priority: 0,
-      queue: { capacity: 256, policy: 'reject' },
+      queue: { capacity: 256, policy: 'reject', batch_max_wait_ms: 30_000 },
       replicas: [{ id: 'r0', max_concurrent: 16, weight: 1 }],
     });
+    // A queue given without the aging key still gets its default.
+    const q = parseConfig({ pools: [{ ...pool, queue: { capacity: 8 } }] }, registry, {}).pools[0]!.queue;
+    expect(q).toEqual({ capacity: 8, policy: 'reject', batch_max_wait_ms: 30_000 });
     expect(cfg.server.addr).toBe('127.0.0.1:8080');
   });
 
@@ -47,6 +50,8 @@ describe('config', () => {
     expect(p[0]!.fix).toContain('"drop-lru"');
     const p2 = problems({ pools: [{ ...pool, replicas: [{ id: 'r0', max_concurrent: 0 }] }] });
     expect(p2[0]!.path).toBe('pools[0].replicas[0].max_concurrent');
+    const p4 = problems({ pools: [{ ...pool, queue: { batch_max_wait_ms: -1 } }] });
+    expect(p4[0]!.path).toBe('pools[0].queue.batch_max_wait_ms');
     const p3 = problems({ pools: [] });
     expect(p3[0]!.path).toBe('pools');
   });

@@ -47,9 +47,10 @@ describe('reload', () => {
     d = await startTestDaemon([mockPool('p1')]);
     const before = d.mock('p1');
     await d.daemon.reload({
-      pools: [mockPool('p1', ['r0'], { queue: { capacity: 3, policy: 'drop-lru' } })],
+      pools: [mockPool('p1', ['r0'], { queue: { capacity: 3, policy: 'drop-lru', batch_max_wait_ms: 500 } })],
     });
     expect(d.mock('p1')).toBe(before);
     expect(d.daemon.orchestrator.pools()[0]!.queue).toMatchObject({ capacity: 3, policy: 'drop-lru' });
+    expect(d.daemon.orchestrator.pool('p1')!.queue.batchMaxWaitMs).toBe(500);
   });
 });

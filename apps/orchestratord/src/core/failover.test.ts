@@ -55,6 +55,55 @@ describe('failover and backpressure', () => {
     expect(tried).toBe(2);
   });
 
+  it('[ORCHD-FO-1] regression: started names the replica that served the tokens, not the one that failed first', async () => {
+    h = await startCore([mockPool('p', ['r0', 'r1'])]);
+    // r0 accepts the job (its stream sends `started`), then fails before any token.
+    h.mock('p', 'r0').configure({
+      failAfterTokens: { after: 0, error: mockError('UPSTREAM_ERROR', 'boom', 502) },
+    });
+    const job = h.orch.submit({ prompt: 'x' }, ctx());
+    const events = await collect(job);
+    expect(h.mock('p', 'r0').tasks).toHaveLength(1);
+    expect(h.mock('p', 'r1').tasks).toHaveLength(1);
+    expect(events.map((e) => e.type)).toEqual(['started', 'token', 'token', 'token', 'token', 'end']);
+    expect(events[0]).toMatchObject({ type: 'started', engine: 'mock', replica_id: 'r1', pool_id: 'p' });
+    // The retained log (replays, GET /v2/tasks) says the same.
+    expect(h.orch.getJob(job.taskId)!.snapshot()[0]).toMatchObject({ replica_id: 'r1', pool_id: 'p' });
+  });
+
+  it('[ORCHD-FO-1] regression: after failover to the next pool, started names that pool and its replica', async () => {
+    // Same replica id in both pools: only pool_id tells them apart.
+    h = await startCore([
+      mockPool('a', ['r0'], {
+        priority: 0,
+        retry: { max_attempts: 2, backpressure_cooldown_ms: 10, max_requeues: 5 },
+      }),
+      mockPool('b', ['r0'], { priority: 1 }),
+    ]);
+    h.mock('a').configure({ failAfterTokens: { after: 0, error: mockError('NETWORK', 'reset') } });
+    const events = await collect(h.orch.submit({ prompt: 'x' }, ctx()));
+    expect(events.filter((e) => e.type === 'started')).toEqual([
+      expect.objectContaining({ replica_id: 'r0', pool_id: 'b' }),
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'end' });
+  });
+
+  it('[ORCHD-FO-1] when every attempt fails before a token, the one started names the attempt whose error ends the job', async () => {
+    h = await startCore([
+      mockPool('p', ['r0', 'r1'], {
+        retry: { max_attempts: 2, backpressure_cooldown_ms: 10, max_requeues: 5 },
+      }),
+    ]);
+    for (const r of ['r0', 'r1'])
+      h.mock('p', r).configure({
+        failAfterTokens: { after: 0, error: mockError('UPSTREAM_ERROR', `down ${r}`, 503) },
+      });
+    const events = await collect(h.orch.submit({ prompt: 'x' }, ctx()));
+    expect(events.map((e) => e.type)).toEqual(['started', 'error']);
+    expect(events[0]).toMatchObject({ replica_id: 'r1', pool_id: 'p' });
+    expect(events[1]).toMatchObject({ code: 'UPSTREAM_ERROR', message: 'down r1', tokens_emitted: 0 });
+  });
+
   it('[ORCHD-FO-2] after the first token there is no failover: the job ends with an error event', async () => {
     h = await startCore([mockPool('p', ['r0', 'r1'])]);
     for (const r of ['r0', 'r1']) {
@@ -64,6 +113,8 @@ describe('failover and backpressure', () => {
     expect(events.map((e) => e.type)).toEqual(['started', 'token', 'token', 'error']);
     expect(events.at(-1)).toMatchObject({ code: 'UPSTREAM_ERROR', tokens_emitted: 2, retriable: false });
     expect(h.mock('p', 'r0').tasks.length + h.mock('p', 'r1').tasks.length).toBe(1);
+    const served = h.mock('p', 'r0').tasks.length === 1 ? 'r0' : 'r1';
+    expect(events[0]).toMatchObject({ replica_id: served, pool_id: 'p' });
   });
 
   it('[ORCHD-DISP-4] an upstream overloaded answer requeues the job and cools the replica down (not a failure)', async () => {

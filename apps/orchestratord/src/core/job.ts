@@ -72,6 +72,12 @@ export class Job implements JobHandle {
   readonly result: Promise<TerminalEvent>;
   private queued = true;
   private tokenCount = 0;
+  /**
+   * The running attempt's `started`, held back until that attempt proves to be the one serving
+   * the job (its first token, or its end): an attempt that fails before a token is failed over,
+   * and a `started` already sent for it would name a replica that served nothing.
+   */
+  private pendingStarted: StartedEvent | undefined;
 
   constructor(task: TaskRequest, ctx: SubmitContext, candidates: string[], placement: JobPlacement) {
     this.task = task;
@@ -115,6 +121,7 @@ export class Job implements JobHandle {
   }
 
   markRunning(pool: Pool, replicaId: string): void {
+    this.pendingStarted = undefined;
     this.queued = false;
     this.pool = pool;
     this.poolId = pool.id;
@@ -123,13 +130,25 @@ export class Job implements JobHandle {
   }
 
   markQueued(pool: Pool): void {
+    // Back in a queue (failover, backpressure): the attempt that sent it there served nothing.
+    this.pendingStarted = undefined;
     this.queued = true;
     this.pool = pool;
     this.poolId = pool.id;
   }
 
-  /** Appends the first `started` only; later ones (after failover) are dropped. */
-  appendStarted(ev: StartedEvent): void {
+  /**
+   * Records the running attempt's `started` (naming its pool and replica). It reaches the log with
+   * the attempt's first token or terminal event, never before, so it is sent once and names the
+   * attempt that served the job.
+   */
+  holdStarted(ev: StartedEvent): void {
+    if (this.terminal || this.log.length > 0) return;
+    this.pendingStarted = ev;
+  }
+
+  /** Appends the first `started` only; later ones are dropped. */
+  private appendStarted(ev: StartedEvent): void {
     if (this.terminal || this.log.length > 0) return;
     const started: StartedEvent = { ...ev, job_id: this.taskId, queue_position: this.queuePosition };
     started.predicted_start_ms = this.predictedStartMs;
@@ -139,15 +158,23 @@ export class Job implements JobHandle {
   /** False once the job is finished: the caller must stop relaying. */
   appendToken(ev: TokenEvent): boolean {
     if (this.terminal) return false;
+    if (this.log.length === 0) this.appendStarted(this.pendingStarted ?? this.syntheticStarted());
     if (ev.type === 'token') this.tokenCount++;
     this.push(ev);
     return true;
   }
 
-  /** Appends the terminal event (a synthetic `started` first when none was sent). */
+  /**
+   * Appends the terminal event, preceded when nothing was sent yet by the running attempt's held
+   * `started`, else by `startedFallback`.
+   */
   finish(ev: EndEvent | ErrorEvent, startedFallback?: StartedEvent): boolean {
     if (this.terminal) return false;
-    if (this.log.length === 0 && startedFallback) this.appendStarted(startedFallback);
+    if (this.log.length === 0) {
+      const started = this.pendingStarted ?? startedFallback;
+      if (started) this.appendStarted(started);
+    }
+    this.pendingStarted = undefined;
     this.terminal = ev;
     const wasQueued = this.queued;
     this.queued = false;
@@ -191,6 +218,10 @@ export class Job implements JobHandle {
     this.attemptAbort?.abort();
   }
 
+  /**
+   * A `started` for a job no engine stream started. It names a replica only while an attempt runs
+   * there: a job waiting in a queue after failover was served by none.
+   */
   syntheticStarted(): StartedEvent {
     const ev: StartedEvent = {
       type: 'started',
@@ -199,7 +230,10 @@ export class Job implements JobHandle {
       engine_version: 'unknown',
       model: this.task.model ?? 'unknown',
     };
-    if (this.replicaId) ev.replica_id = this.replicaId;
+    if (this.replicaId && !this.queued) {
+      ev.replica_id = this.replicaId;
+      ev.pool_id = this.poolId;
+    }
     return ev;
   }
 

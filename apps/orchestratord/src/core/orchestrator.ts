@@ -27,6 +27,8 @@ export interface OrchestratorOptions {
   env: Env;
   log: Logger;
   observer?: OrchestratorObserver;
+  /** Monotonic ms for queue ordering (batch aging); tests inject one, else `performance.now`. */
+  clock?: () => number;
 }
 
 /** The daemon's core: admission, routing, dispatch, health, job lookup, reload and shutdown. */
@@ -42,9 +44,13 @@ export class OrchestratorImpl implements Orchestrator {
   constructor(opts: OrchestratorOptions) {
     this.log = opts.log;
     this.observer = opts.observer ?? {};
-    this.manager = new PoolManager(opts.registry, opts.env, opts.log, {
-      onPhaseChange: (replica, from, to) => this.onPhaseChange(replica, from, to),
-    });
+    this.manager = new PoolManager(
+      opts.registry,
+      opts.env,
+      opts.log,
+      { onPhaseChange: (replica, from, to) => this.onPhaseChange(replica, from, to) },
+      opts.clock,
+    );
     this.scheduler = new Scheduler(
       () => this.manager.pools,
       opts.log,
@@ -177,6 +183,10 @@ export class OrchestratorImpl implements Orchestrator {
       : undefined;
     deadline?.unref();
     job.onFinish = (j, wasQueued) => {
+      // A finished job is retained for GET /v2/tasks/{id} (seconds at high rates): it must not keep
+      // this closure, the timer and the client's signal with it, or all of them outlive the
+      // young generation and fill the old one.
+      j.onFinish = undefined;
       if (deadline) clearTimeout(deadline);
       signal?.removeEventListener('abort', onAbort);
       if (wasQueued) j.pool?.queue.remove(j);
@@ -221,6 +231,17 @@ export class OrchestratorImpl implements Orchestrator {
     const pool = this.manager.pools.get(id);
     if (!pool) return undefined;
     pool.draining = true;
+    return pool.view();
+  }
+
+  /**
+   * Puts a drained pool back into service (admission resumes). Only live pools are found here: a
+   * pool retired by a reload is gone from the map and stays retired.
+   */
+  undrainPool(id: string): PoolView | undefined {
+    const pool = this.manager.pools.get(id);
+    if (!pool) return undefined;
+    pool.draining = false;
     return pool.view();
   }
 

@@ -50,6 +50,8 @@ export class PoolManager {
     private readonly env: Env,
     private readonly log: Logger,
     private readonly listener: ReplicaListener,
+    /** The queues' clock (tests inject one to age batch jobs without waiting). */
+    private readonly clock?: () => number,
   ) {}
 
   async apply(config: DaemonConfig): Promise<ApplyReport> {
@@ -74,7 +76,7 @@ export class PoolManager {
       let pool: Pool;
       if (!old || plan.replace) {
         if (old) this.retirePool(old);
-        pool = new Pool(plan.cfg);
+        pool = new Pool(plan.cfg, this.clock);
         this.pools.set(pool.id, pool);
         report.added.push(pool.id);
       } else {

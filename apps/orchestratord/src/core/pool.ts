@@ -20,16 +20,21 @@ export class Pool {
   pumping = false;
   private rr = 0;
 
-  constructor(config: PoolConfig) {
+  /** `clock` orders the queue (monotonic ms); injected by tests, `performance.now` otherwise. */
+  constructor(config: PoolConfig, clock?: () => number) {
     this.id = config.id;
     this.config = config;
-    this.queue = new JobQueue<Job>(config.queue.capacity, config.queue.policy);
+    this.queue = new JobQueue<Job>(config.queue.capacity, config.queue.policy, {
+      batchMaxWaitMs: config.queue.batch_max_wait_ms,
+      ...(clock ? { now: clock } : {}),
+    });
   }
 
   updateConfig(config: PoolConfig): void {
     this.config = config;
     this.queue.capacity = config.queue.capacity;
     this.queue.policy = config.queue.policy;
+    this.queue.batchMaxWaitMs = config.queue.batch_max_wait_ms;
   }
 
   /** A task without a model may go to any pool (priority decides); otherwise exact id or `*`. */

@@ -74,7 +74,9 @@ export async function runAttempt(
   let terminal: TerminalEvent;
   const onEvent = (ev: TokenEvent): void => {
     if (ev.type === 'token') job.appendToken(ev);
-    else if (ev.type === 'started') job.appendStarted({ ...ev, replica_id: ev.replica_id ?? replica.id });
+    // Held, not sent: this attempt may still fail before its first token and be failed over.
+    else if (ev.type === 'started')
+      job.holdStarted({ ...ev, replica_id: ev.replica_id ?? replica.id, pool_id: pool.id });
   };
   try {
     stream = replica.adapter.submit(attemptTask(job, pool));

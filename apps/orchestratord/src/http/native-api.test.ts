@@ -188,4 +188,30 @@ describe('native API: admission, tasks, pools', () => {
     const after = await post(`${d.url}/v2/tasks`, { prompt: 'x', model: 'm1' });
     expect(after.status).toBe(503);
   });
+
+  it('[ORCHD-API-6] POST /v2/pools/{id}/undrain puts a drained pool back into service without a reload', async () => {
+    d = await startTestDaemon([mockPool('p1')]);
+    expect((await post(`${d.url}/v2/pools/p1/drain`, {})).status).toBe(202);
+    expect((await post(`${d.url}/v2/tasks`, { prompt: 'x' })).status).toBe(503);
+    expect((await fetch(`${d.url}/readyz`)).status).toBe(503);
+
+    const undrain = await post(`${d.url}/v2/pools/p1/undrain`, {});
+    expect(undrain.status).toBe(204);
+    expect(await undrain.text()).toBe('');
+    expect(await (await fetch(`${d.url}/v2/pools/p1/health`)).json()).toMatchObject({
+      draining: false,
+      ready: true,
+    });
+    expect((await fetch(`${d.url}/readyz`)).status).toBe(200);
+    const res = await post(`${d.url}/v2/tasks`, { prompt: 'x' });
+    expect(res.status).toBe(202);
+    const { task_id } = (await res.json()) as { task_id: string };
+    const events = await readSse(await fetch(`${d.url}/v2/tasks/${task_id}/events`));
+    expect(events.at(-1)).toMatchObject({ event: 'end' });
+    // Idempotent on a pool in service; an unknown pool is 404.
+    expect((await post(`${d.url}/v2/pools/p1/undrain`, {})).status).toBe(204);
+    const unknown = await post(`${d.url}/v2/pools/zz/undrain`, {});
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
 });

@@ -21,6 +21,11 @@ function responseSchema(path: string, method: string, status: string): Schema {
   return (content['application/json'] ?? content['text/event-stream'])!.schema;
 }
 
+function responseStatuses(path: string, method: string): string[] {
+  const ops = spec.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  return Object.keys(ops[path]![method]!.responses).sort();
+}
+
 function check(path: string, method: string, status: string, body: unknown): void {
   expect(validate(spec, responseSchema(path, method, status), body)).toEqual([]);
 }
@@ -54,6 +59,21 @@ describe('the native API matches specs/openapi.yaml', () => {
     check('/v2/tasks', 'post', '400', await (await post('/v2/tasks', { prompt: 1 })).json());
   });
 
+  it('[ORCHD-API-3] [ADAPTER-LOGPROB-1] token events with top_logprobs match the spec', async () => {
+    const adm = (await (await post('/v2/tasks', { prompt: 'hi', model: 'm1', top_logprobs: 2 })).json()) as {
+      task_id: string;
+    };
+    const events = await readSse(await fetch(`${d.url}/v2/tasks/${adm.task_id}/events`));
+    const tokens = events.filter((e) => e.event === 'token');
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const e of tokens) {
+      expect(e.data.top_logprobs).toHaveLength(2);
+      expect(validate(spec, schemas.SseEventData!, e.data)).toEqual([]);
+    }
+    const wrong = { ...tokens[0]!.data, top_logprobs: [{ text: 1, logprob: -1 }] };
+    expect(validate(spec, schemas.TokenEvent!, wrong)).not.toEqual([]);
+  });
+
   it('[ORCHD-API-5][ORCHD-API-6][ORCHD-API-7][ORCHD-API-8] batches, pools, models, capabilities, health', async () => {
     check(
       '/v2/batches',
@@ -70,5 +90,16 @@ describe('the native API matches specs/openapi.yaml', () => {
     check('/v2/pools/{id}/drain', 'post', '401', await (await post('/v2/pools/p1/drain', {})).json());
     const drained = await post('/v2/pools/p1/drain', {}, { authorization: 'Bearer admin-secret-1234' });
     check('/v2/pools/{id}/drain', 'post', '202', await drained.json());
+    check('/v2/pools/{id}/undrain', 'post', '401', await (await post('/v2/pools/p1/undrain', {})).json());
+    const admin = { authorization: 'Bearer admin-secret-1234' };
+    check(
+      '/v2/pools/{id}/undrain',
+      'post',
+      '404',
+      await (await post('/v2/pools/zz/undrain', {}, admin)).json(),
+    );
+    const undrained = await post('/v2/pools/p1/undrain', {}, admin);
+    expect(undrained.status).toBe(204);
+    expect(responseStatuses('/v2/pools/{id}/undrain', 'post')).toEqual(['204', '401', '404']);
   });
 });

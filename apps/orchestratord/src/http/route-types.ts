@@ -36,6 +36,8 @@ export interface RouteRegistry {
 /** Daemon internals the native and metrics modules need; other modules may ignore it. */
 export interface DaemonControl {
   drainPool(id: string): PoolView | undefined;
+  /** The inverse of drainPool; undefined for an unknown pool. */
+  undrainPool(id: string): PoolView | undefined;
   /** Some pool can take a job now or soon. */
   ready(): boolean;
   metrics(): Promise<{ contentType: string; body: string }>;

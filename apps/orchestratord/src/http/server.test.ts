@@ -97,6 +97,13 @@ describe('HTTP server', () => {
     expect((await post(`${d.url}/v2/pools/p/drain`, {}, { authorization: `Bearer ${ADMIN}` })).status).toBe(
       202,
     );
+    expect((await post(`${d.url}/v2/pools/p/undrain`, {})).status).toBe(401);
+    expect((await post(`${d.url}/v2/pools/p/undrain`, {}, { authorization: `Bearer ${TOKEN}` })).status).toBe(
+      401,
+    );
+    expect((await post(`${d.url}/v2/pools/p/undrain`, {}, { authorization: `Bearer ${ADMIN}` })).status).toBe(
+      204,
+    );
   });
 
   it('[ORCHD-SEC-1] metrics and health can be made private by config', async () => {

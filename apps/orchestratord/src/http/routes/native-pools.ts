@@ -45,6 +45,18 @@ export function registerPoolRoutes(
     { auth: 'admin' },
   );
 
+  routes.add(
+    'POST',
+    '/v2/pools/:id/undrain',
+    async (_req, res, ctx) => {
+      const view = control?.undrainPool(ctx.params.id!);
+      if (!view) throw noPool(ctx.params.id!);
+      ctx.log.info({ pool: view.id }, 'pool back in service by admin request');
+      res.writeHead(204).end();
+    },
+    { auth: 'admin' },
+  );
+
   routes.add('GET', '/v2/models', async (_req, res) => {
     sendJson(res, 200, { models: await orchestrator.models() });
   });
