@@ -45,6 +45,7 @@ export {
   type Usage,
   UsageSchema,
 } from './events.js';
+export { flatUuid } from './flat-uuid.js';
 export { collectResult } from './generate.js';
 export { StatsTracker } from './stats-tracker.js';
 export {

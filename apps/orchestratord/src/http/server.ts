@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OrchError, toOrchError } from '@orch/adapter-api';
+import { flatUuid, OrchError, toOrchError } from '@orch/adapter-api';
 import type { Logger } from 'pino';
 import { shuttingDown } from '../core/admission-error.js';
 import type { RequestTimings } from '../core/request-timings.js';
@@ -27,7 +26,7 @@ const CORRELATION = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 function correlationIdOf(req: IncomingMessage): string {
   const h = req.headers['x-correlation-id'];
   const v = Array.isArray(h) ? h[0] : h;
-  return v && CORRELATION.test(v) ? v : randomUUID();
+  return v && CORRELATION.test(v) ? v : flatUuid();
 }
 
 /**
