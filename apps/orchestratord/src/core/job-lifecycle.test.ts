@@ -111,6 +111,20 @@ describe('jobs', () => {
     expect(() => h!.orch.submit({ prompt: 'x', job_id: ids[4] }, ctx())).toThrow(/already exists/);
   });
 
+  it('[ORCHD-JOB-1] a retained job keeps its result, replay and view, not its request body', async () => {
+    h = await startCore([mockPool('p')]);
+    const messages = [{ role: 'user' as const, content: 'a long request body '.repeat(50) }];
+    const j = h.orch.submit({ messages, model: 'm1', priority: 'batch' }, ctx());
+    await j.result;
+    const kept = h.orch.getJob(j.taskId)!;
+    expect(kept.state).toBe('succeeded');
+    expect(kept.task).toEqual({ job_id: j.taskId, model: 'm1', priority: 'batch' });
+    expect(kept.excluded.size).toBe(0);
+    const replay = await collect(kept);
+    expect(replay.map((e) => e.type)).toEqual(kept.snapshot().map((e) => e.type));
+    expect(replay.at(-1)).toMatchObject({ type: 'end' });
+  });
+
   it('[ORCHD-JOB-1] retained token logs are bounded: the oldest finished logs are compacted to their result', async () => {
     h = await startCore([mockPool('p', ['r0'], { replicas: [{ id: 'r0', max_concurrent: 64 }] })]);
     h.mock('p').configure({ tokens: Array.from({ length: 1000 }, (_, i) => `t${i} `) });

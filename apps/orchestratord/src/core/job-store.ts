@@ -57,6 +57,7 @@ export class JobStore {
     const now = Date.now();
     // A long token log is not needed for the result (the end event carries the text); short
     // ones are kept for late replays within a global budget, oldest compacted first.
+    job.retain();
     const events = job.snapshot().length;
     if (events > COMPACT_ABOVE) job.compact();
     else {

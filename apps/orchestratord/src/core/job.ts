@@ -19,6 +19,11 @@ export interface JobPlacement {
 
 type Waiter = () => void;
 
+const NO_PLACEMENT: JobPlacement = Object.freeze({});
+const NO_CANDIDATES: string[] = [];
+/** Shared by retained jobs; nothing is added to a finished job's exclusions. */
+const NO_EXCLUDED: Set<string> = new Set();
+
 /**
  * The job's event iterator, plus `take()`: the next event already in the log, handed out without a
  * promise (undefined when the reader has caught up). Readers that batch use it between awaits.
@@ -39,11 +44,12 @@ export interface AttemptAbort {
  */
 export class Job implements JobHandle {
   readonly taskId: string;
-  readonly task: TaskRequest;
+  /** Slimmed to its identity, model and priority once the job is retained (see `retain()`). */
+  task: TaskRequest;
   readonly correlationId: string;
-  readonly placement: JobPlacement;
+  placement: JobPlacement;
   /** Pool ids that may serve this job, best first. */
-  readonly candidates: string[];
+  candidates: string[];
   readonly createdAt = Date.now();
   readonly admittedAtPerf = performance.now();
   queuePosition = 0;
@@ -58,13 +64,13 @@ export class Job implements JobHandle {
   /** Attempts made (each dispatch to a replica), and requeues after backpressure. */
   attempts = 0;
   requeues = 0;
-  readonly excluded = new Set<string>();
+  excluded = new Set<string>();
   /** Aborts the running attempt (upstream socket). Replaced per attempt. */
   attemptAbort: AttemptAbort | undefined;
   /** Set by the orchestrator: removes the job from its queue, clears timers. */
   onFinish: ((job: Job, wasQueued: boolean) => void) | undefined;
 
-  private readonly log: TokenEvent[] = [];
+  private log: TokenEvent[] = [];
   private terminal: TerminalEvent | undefined;
   private waiters: Waiter[] = [];
   private subscribers = 0;
@@ -245,6 +251,22 @@ export class Job implements JobHandle {
   /** A snapshot of the log (for GET /v2/tasks/:id). */
   snapshot(): readonly TokenEvent[] {
     return this.log;
+  }
+
+  /**
+   * Drops what a finished job no longer needs before it is kept for GET /v2/tasks/{id}: at high
+   * request rates retained jobs are most of what outlives the young generation, so every byte here
+   * is old-generation growth and, in the end, major GC pauses.
+   */
+  retain(): void {
+    if (!this.terminal) return;
+    const { job_id, model, priority } = this.task;
+    this.task = (model === undefined ? { job_id, priority } : { job_id, model, priority }) as TaskRequest;
+    this.placement = NO_PLACEMENT;
+    this.candidates = NO_CANDIDATES;
+    this.excluded = NO_EXCLUDED;
+    // Exact length: a growing array keeps spare capacity.
+    if (this.subscribers === 0) this.log = this.log.slice();
   }
 
   /** Frees the token log of a finished job kept only for its result. */
