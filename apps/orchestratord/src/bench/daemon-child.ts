@@ -98,6 +98,7 @@ process.on('message', (m: ChildMessage) => {
       gc: typeof (globalThis as { gc?: unknown }).gc === 'function',
       rss: mem.rss,
       heapUsed: mem.heapUsed,
+      heapTotal: mem.heapTotal,
       external: mem.external,
       arrayBuffers: mem.arrayBuffers,
       liveJobs: daemon.orchestrator.liveJobs,

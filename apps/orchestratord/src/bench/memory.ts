@@ -37,6 +37,8 @@ interface MemSample {
   requests: number;
   rss: number;
   heapUsed: number;
+  /** V8's committed heap: RSS that moves with it is the GC keeping pages, not a leak. */
+  heapTotal: number;
   external: number;
   liveJobs: number;
   retainedJobs: number;
@@ -49,6 +51,7 @@ async function sample(env: BenchEnv, label: string, requests: number): Promise<M
     requests,
     rss: Number(r.rss),
     heapUsed: Number(r.heapUsed),
+    heapTotal: Number(r.heapTotal),
     external: Number(r.external),
     liveJobs: Number(r.liveJobs),
     retainedJobs: Number(r.retainedJobs),
@@ -211,12 +214,24 @@ export function printMemory(r: MemoryResult): void {
   printTable(
     `§4 Memory: daemon RSS/heap after forced GC; mixed requests at concurrency ${CONCURRENCY}, ` +
       `10% aborted streams; default job retention, flushed with ${FLUSH} small chats before before/after (MB)`,
-    ['when', 'requests', 'rss', 'heap used', 'external', 'Δrss', 'Δheap', 'live jobs', 'retained'],
+    [
+      'when',
+      'requests',
+      'rss',
+      'heap used',
+      'heap total',
+      'external',
+      'Δrss',
+      'Δheap',
+      'live jobs',
+      'retained',
+    ],
     r.samples.map((s) => [
       s.label,
       s.requests,
       s.rss / MB,
       s.heapUsed / MB,
+      s.heapTotal / MB,
       s.external / MB,
       s.label === 'fresh' ? '' : (s.rss - before.rss) / MB,
       s.label === 'fresh' ? '' : (s.heapUsed - before.heapUsed) / MB,
@@ -246,6 +261,12 @@ export function printMemory(r: MemoryResult): void {
   note(
     `RSS: Δ ${dRss.toFixed(2)} MB (rule < max(10 MB, 10%) → ${rssOk ? 'MET' : 'NOT MET'}); peak during the run ` +
       `${peak.toFixed(0)} MB RSS / ${heapPeak.toFixed(0)} MB heap (the heap holds the 2,000 retained jobs' token logs)`,
+  );
+  // glibc gives each thread that mallocs an arena of its own and rarely returns their pages: RSS then
+  // drifts with no heap growth. MALLOC_ARENA_MAX=2 in the daemon's environment bounds that.
+  note(
+    `allocator: MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? 'unset (glibc default: 8 arenas per core)'}; ` +
+      `heap total (V8's committed pages) Δ ${((after.heapTotal - before.heapTotal) / MB).toFixed(2)} MB`,
   );
 }
 
