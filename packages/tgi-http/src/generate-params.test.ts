@@ -1,18 +1,9 @@
-import { OrchError, parseTask } from '@orch/adapter-api';
+import { parseTask } from '@orch/adapter-api';
 import { describe, expect, it } from 'vitest';
+import { caught } from './__fixtures__/caught.js';
 import { buildGenerateBody, toGenerateParameters } from './generate-params.js';
 
 const task = (t: Record<string, unknown>) => parseTask({ prompt: 'Hello', ...t });
-
-function caught(fn: () => unknown): OrchError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OrchError) return err;
-    throw err;
-  }
-  throw new Error('expected an OrchError');
-}
 
 describe('generate parameters', () => {
   it('[TGI-PARAM-1][TGI-PARAM-5] always sends parameters with explicit do_sample and details:true', () => {

@@ -1,5 +1,6 @@
-import { OrchError, type SourceEvent } from '@orch/adapter-api';
+import type { SourceEvent } from '@orch/adapter-api';
 import { describe, expect, it } from 'vitest';
+import { caught } from './__fixtures__/caught.js';
 import { parseGenerateStreamEvent } from './generate-stream-parser.js';
 
 function parse(data: string): { events: SourceEvent[]; ended: boolean } {
@@ -15,16 +16,6 @@ const LAST =
   '{"index":10,"token":{"id":29896,"text":"1","logprob":-1.9394531,"special":false},"generated_text":" for /api/v1/projects/1","details":{"finish_reason":"length","generated_tokens":10,"seed":null,"input_length":3}}';
 const EOS =
   '{"index":3,"token":{"id":2,"text":"</s>","logprob":null,"special":true},"generated_text":"Hi!","details":{"finish_reason":"eos_token","generated_tokens":3,"seed":null,"input_length":5}}';
-
-function caught(fn: () => unknown): OrchError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OrchError) return err;
-    throw err;
-  }
-  throw new Error('expected an OrchError');
-}
 
 describe('generate stream parser', () => {
   it('[TGI-STREAM-2] a token event carries id, text, logprob and special', () => {

@@ -1,5 +1,5 @@
-import { OrchError } from '@orch/adapter-api';
 import { describe, expect, it } from 'vitest';
+import { caught } from './__fixtures__/caught.js';
 import { OpenAiChatStreamParser } from './openai-chat-stream.js';
 
 const head =
@@ -16,16 +16,6 @@ function run(frames: string[]) {
     if (t) tokens.push(t);
   }
   return { p, tokens };
-}
-
-function caught(fn: () => unknown): OrchError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OrchError) return err;
-    throw err;
-  }
-  throw new Error('expected an OrchError');
 }
 
 describe('OpenAI-compatible chat stream parser', () => {

@@ -1,5 +1,6 @@
-import { OrchError, type SourceEvent, type TokenEvent, type TokenTextEvent } from '@orch/adapter-api';
+import type { SourceEvent, TokenEvent, TokenTextEvent } from '@orch/adapter-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import { caught } from './__fixtures__/caught.js';
 import { JSON_CT, onPost, setup, sse, teardown } from './__fixtures__/mock-tgi.js';
 import {
   CHAT_TOP_FRAMES,
@@ -18,16 +19,6 @@ function generateEvents(frames: string[]): SourceEvent[] {
   const out: SourceEvent[] = [];
   for (const f of frames) parseGenerateStreamEvent(f, out);
   return out;
-}
-
-function caught(fn: () => unknown): OrchError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OrchError) return err;
-    throw err;
-  }
-  throw new Error('expected an OrchError');
 }
 
 const alternativesOf = (events: Array<SourceEvent | TokenEvent>) =>

@@ -1,39 +1,17 @@
 // Full stack: real clients → the daemon's compat APIs → tgi-http adapter → fake TGI on loopback.
 // Checks what only a real upstream shows: EOS tokens, cancellation reaching the upstream socket.
 import { textGenerationStream } from '@huggingface/inference';
-import { type FakeTgi, startFakeTgi } from '@orch/fake-tgi';
+import type { FakeTgi } from '@orch/fake-tgi';
 import OpenAI from 'openai';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Daemon, startDaemon } from '../../daemon.js';
+import type { Daemon } from '../../daemon.js';
+import { startTgiDaemon } from './__test-utils__/tgi-daemon.js';
 
 let tgi: FakeTgi;
 let d: Daemon;
 
 beforeAll(async () => {
-  tgi = await startFakeTgi({ modelId: 'fake-org/fake-model', tokens: { tokens: ['Hello', ' there', '!'] } });
-  d = await startDaemon(
-    {
-      server: { addr: '127.0.0.1:0', shutdown_grace_ms: 0 },
-      log: { level: 'silent' },
-      pools: [
-        {
-          id: 'tgi',
-          adapter: 'tgi-http',
-          models: ['fake-org/fake-model', '*'],
-          replicas: [{ id: 'r0', url: tgi.url }],
-          health: { interval_ms: 50, timeout_ms: 500, unhealthy_after: 1, healthy_after: 1 },
-        },
-      ],
-    },
-    { env: {}, logger: pino({ level: 'silent' }), defaultMetrics: false },
-  );
-  for (let i = 0; i < 200; i++) {
-    const r = await fetch(`${d.url}/readyz`);
-    await r.arrayBuffer();
-    if (r.ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  ({ tgi, d } = await startTgiDaemon());
 });
 afterAll(async () => {
   await d.close(0);

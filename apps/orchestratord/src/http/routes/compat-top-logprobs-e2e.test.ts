@@ -2,40 +2,18 @@
 // the daemon → tgi-http → fake TGI on loopback, which answers with TGI's own top_tokens / top_logprobs
 // (the token itself first, then ` alt1`, ` alt2`, … one nat lower each).
 import { OrchClient } from '@orch/client';
-import { type FakeTgi, startFakeTgi } from '@orch/fake-tgi';
+import type { FakeTgi } from '@orch/fake-tgi';
 import OpenAI from 'openai';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Daemon, startDaemon } from '../../daemon.js';
+import type { Daemon } from '../../daemon.js';
+import { startTgiDaemon, streamedTopTokens } from './__test-utils__/tgi-daemon.js';
 
 let tgi: FakeTgi;
 let d: Daemon;
 let client: OpenAI;
 
 beforeAll(async () => {
-  tgi = await startFakeTgi({ modelId: 'fake-org/fake-model', tokens: { tokens: ['Hello', ' there', '!'] } });
-  d = await startDaemon(
-    {
-      server: { addr: '127.0.0.1:0', shutdown_grace_ms: 0 },
-      log: { level: 'silent' },
-      pools: [
-        {
-          id: 'tgi',
-          adapter: 'tgi-http',
-          models: ['fake-org/fake-model', '*'],
-          replicas: [{ id: 'r0', url: tgi.url }],
-          health: { interval_ms: 50, timeout_ms: 500, unhealthy_after: 1, healthy_after: 1 },
-        },
-      ],
-    },
-    { env: {}, logger: pino({ level: 'silent' }), defaultMetrics: false },
-  );
-  for (let i = 0; i < 200; i++) {
-    const r = await fetch(`${d.url}/readyz`);
-    await r.arrayBuffer();
-    if (r.ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  ({ tgi, d } = await startTgiDaemon());
   client = new OpenAI({ baseURL: `${d.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 });
 afterAll(async () => {
@@ -83,19 +61,7 @@ describe('alternatives end to end over a TGI replica', () => {
       ],
     ]);
 
-    const stream = await client.chat.completions.create({
-      model,
-      messages,
-      logprobs: true,
-      top_logprobs: 3,
-      stream: true,
-    });
-    const seen: string[][] = [];
-    for await (const c of stream) {
-      const entry = c.choices[0]?.logprobs?.content?.[0];
-      if (entry) seen.push(entry.top_logprobs.map((t) => t.token));
-    }
-    expect(seen).toEqual([
+    expect(await streamedTopTokens(client, model)).toEqual([
       ['Hello', ' alt1', ' alt2'],
       [' there', ' alt1', ' alt2'],
       ['!', ' alt1', ' alt2'],

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockOrchestrator } from './__test-utils__/mock-orchestrator.js';
 import { type Harness, startHarness } from './__test-utils__/route-harness.js';
 import { ScriptedAdapter } from './__test-utils__/scripted-adapter.js';
+import { streamedTopTokens } from './__test-utils__/tgi-daemon.js';
 import { openaiRoutes } from './openai.js';
 import { tgiRoutes } from './tgi.js';
 
@@ -95,20 +96,7 @@ describe('chat: logprobs.content[i].top_logprobs', () => {
   });
 
   it('[ORCHD-OAI-10] stream: each content chunk carries its token’s alternatives', async () => {
-    const stream = await client.chat.completions.create({
-      model: 'mock-model',
-      messages,
-      max_tokens: 3,
-      logprobs: true,
-      top_logprobs: 3,
-      stream: true,
-    });
-    const seen: string[][] = [];
-    for await (const c of stream) {
-      const entry = c.choices[0]?.logprobs?.content?.[0];
-      if (entry) seen.push(entry.top_logprobs.map((t) => t.token));
-    }
-    expect(seen).toEqual([
+    expect(await streamedTopTokens(client, 'mock-model')).toEqual([
       ['Hello', ' alt1', ' alt2'],
       [',', ' alt1', ' alt2'],
       [' world', ' alt1', ' alt2'],
