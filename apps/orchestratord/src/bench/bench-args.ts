@@ -5,6 +5,8 @@ export interface BenchArgs {
   rates: number[];
   /** Duration of each overhead run, ms. */
   durationMs: number;
+  /** Length of the slices the overhead paths alternate in, ms. */
+  sliceMs: number;
   /** Fixed latency of the fake upstream in the overhead section, ms. */
   upstreamMs: number;
   /** Streams of the cancellation section. */
@@ -20,6 +22,7 @@ export interface BenchArgs {
 export const DEFAULT_ARGS: BenchArgs = {
   rates: [200, 500, 1000, 2000],
   durationMs: 5_000,
+  sliceMs: 250,
   upstreamMs: 5,
   cancelStreams: 200,
   memoryRequests: 100_000,
@@ -30,6 +33,7 @@ export const DEFAULT_ARGS: BenchArgs = {
 const HELP = `bench flags:
   --rates 200,500,1000,2000   overhead rates (req/s)
   --duration 5                seconds per overhead run
+  --slice-ms 250              the overhead paths alternate in slices this long
   --upstream-ms 5             fixed fake-upstream latency in the overhead section
   --cancel-streams 200        streams cut in the cancellation section
   --memory-requests 100000    requests in the memory section (10% aborted streams)
@@ -58,6 +62,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       const v = value() ?? '';
       out.rates = v.split(',').map((r) => num('--rates', r, 1, 20_000));
     } else if (flag === '--duration') out.durationMs = num(flag, value(), 0.5, 120) * 1000;
+    else if (flag === '--slice-ms') out.sliceMs = num(flag, value(), 50, 60_000);
     else if (flag === '--upstream-ms') out.upstreamMs = num(flag, value(), 0, 1000);
     else if (flag === '--cancel-streams') out.cancelStreams = num(flag, value(), 1, 10_000);
     else if (flag === '--memory-requests') out.memoryRequests = num(flag, value(), 100, 10_000_000);

@@ -101,9 +101,10 @@ export async function runOverhead(env: BenchEnv, args: BenchArgs): Promise<Overh
     await warm(pools.relay, 2_000);
     await warm(pools.orchd, WARM_DAEMON);
     for (const rate of args.rates) {
-      // The paths alternate in 1 s slices, so a change in background load on the machine lands on
-      // all of them instead of biasing one.
-      const slices = Math.max(1, Math.round(args.durationMs / 1_000));
+      // The paths alternate in short slices (--slice-ms), so a change in background load on the
+      // machine lands on all of them instead of biasing one: with 1 s slices the bare relay's p99
+      // moved −12…+9 ms against direct from run to run, with 250 ms slices −1.7…+2.3 ms.
+      const slices = Math.max(1, Math.round(args.durationMs / args.sliceMs));
       const sliceMs = args.durationMs / slices;
       const parts: Record<Path, OpenLoopResult[]> = { direct: [], relay: [], orchd: [] };
       const cpu = { relay: 0, orchd: 0 };
@@ -204,7 +205,7 @@ export function printOverhead(rows: OverheadRow[], args: BenchArgs): void {
   });
   printTable(
     `§1 Overhead: non-stream POST /v1/chat/completions, open loop, ${args.durationMs / 1000} s per path ` +
-      `(1 s slices, paths alternating), upstream latency ${args.upstreamMs} ms, 16 tokens, ` +
+      `(${args.sliceMs} ms slices, paths alternating), upstream latency ${args.upstreamMs} ms, 16 tokens, ` +
       '1 s client timeout (ms)',
     [
       'req/s',
