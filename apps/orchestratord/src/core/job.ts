@@ -20,9 +20,7 @@ export interface JobPlacement {
 type Waiter = () => void;
 
 const NO_PLACEMENT: JobPlacement = Object.freeze({});
-const NO_CANDIDATES: string[] = [];
-/** Shared by retained jobs; nothing is added to a finished job's exclusions. */
-const NO_EXCLUDED: Set<string> = new Set();
+const NO_CANDIDATES: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * The job's event iterator, plus `take()`: the next event already in the log, handed out without a
@@ -64,7 +62,7 @@ export class Job implements JobHandle {
   /** Attempts made (each dispatch to a replica), and requeues after backpressure. */
   attempts = 0;
   requeues = 0;
-  excluded = new Set<string>();
+  readonly excluded = new Set<string>();
   /** Aborts the running attempt (upstream socket). Replaced per attempt. */
   attemptAbort: AttemptAbort | undefined;
   /** Set by the orchestrator: removes the job from its queue, clears timers. */
@@ -264,7 +262,9 @@ export class Job implements JobHandle {
     this.task = (model === undefined ? { job_id, priority } : { job_id, model, priority }) as TaskRequest;
     this.placement = NO_PLACEMENT;
     this.candidates = NO_CANDIDATES;
-    this.excluded = NO_EXCLUDED;
+    // Its own (usually empty) exclusions stay: a shared empty Set could be written to by a late
+    // failover path and leak into every retained job.
+    this.excluded.clear();
     // Exact length: a growing array keeps spare capacity.
     if (this.subscribers === 0) this.log = this.log.slice();
   }
