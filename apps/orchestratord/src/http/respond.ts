@@ -63,14 +63,23 @@ export function sendJson(
   res.end(text);
 }
 
+/**
+ * `Retry-After` (whole seconds) and `X-Backoff-Ms` from the error's hint. Given the status, a 429
+ * without a hint still gets `retry-after: 1`: the compat clients back off only when told.
+ */
+export function backoffHeaders(err: OrchError, status?: number): Record<string, string> {
+  if (err.retryAfterMs !== undefined) {
+    return {
+      'retry-after': String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))),
+      'x-backoff-ms': String(Math.round(err.retryAfterMs)),
+    };
+  }
+  return status === 429 ? { 'retry-after': '1' } : {};
+}
+
 export function sendError(res: ServerResponse, value: unknown): void {
   const err = isOrchError(value) ? value : toOrchError(value);
-  const headers: Record<string, string> = {};
-  if (err.retryAfterMs !== undefined) {
-    headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
-    headers['x-backoff-ms'] = String(Math.round(err.retryAfterMs));
-  }
-  sendJson(res, statusFor(err), errorBody(err), headers);
+  sendJson(res, statusFor(err), errorBody(err), backoffHeaders(err));
 }
 
 /** Starts an SSE response; tokens are flushed one write each (no buffering proxies: x-accel-buffering). */
@@ -87,4 +96,18 @@ export function startSse(res: ServerResponse, headers: Record<string, string> = 
 
 export function writeSse(res: ServerResponse, data: string, event?: string): boolean {
   return res.write(event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`);
+}
+
+/** Resolves when the socket drained or closed; the listeners are removed either way. */
+export function drained(res: ServerResponse): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -1,18 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { TokenEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../core/orchestrator-types.js';
-
-function waitDrain(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
+import { drained } from './respond.js';
 
 /** One SSE frame; `end` is preceded by a `metrics` frame carrying the job's figures. */
 export function sseFrames(ev: TokenEvent, extra: Record<string, unknown> = {}): string {
@@ -55,7 +44,7 @@ export async function relayJobEvents(
         res.cork();
         setImmediate(flush);
       }
-      if (!res.write(sseFrames(ev, extra))) await waitDrain(res);
+      if (!res.write(sseFrames(ev, extra))) await drained(res);
     }
   } finally {
     signal.removeEventListener('abort', onAbort);

@@ -2,7 +2,7 @@
 // official SDKs raise their usual typed errors (BadRequestError with `param`, NotFoundError, ...).
 import type { ServerResponse } from 'node:http';
 import { type ErrorEvent, isOrchError, type OrchError, toOrchError } from '@orch/adapter-api';
-import { sendJson, statusFor } from '../respond.js';
+import { backoffHeaders, sendJson, statusFor } from '../respond.js';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -60,12 +60,5 @@ export function openAIStreamError(ev: ErrorEvent): OpenAIErrorBody {
 export function sendOpenAIError(res: ServerResponse, value: unknown): void {
   const err = isOrchError(value) ? value : toOrchError(value);
   const { status, body } = openAIError(err);
-  const headers: Record<string, string> = {};
-  if (err.retryAfterMs === undefined && status === 429) {
-    headers['retry-after'] = '1';
-  } else if (err.retryAfterMs !== undefined) {
-    headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
-    headers['x-backoff-ms'] = String(Math.round(err.retryAfterMs));
-  }
-  sendJson(res, status, body, headers);
+  sendJson(res, status, body, backoffHeaders(err, status));
 }

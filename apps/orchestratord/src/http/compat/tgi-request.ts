@@ -10,7 +10,7 @@ import {
   toOrchError,
 } from '@orch/adapter-api';
 import { z } from 'zod';
-import { sendJson } from '../respond.js';
+import { backoffHeaders, sendJson } from '../respond.js';
 import { routableModel } from './job-stream.js';
 import { compatStatus } from './openai-errors.js';
 
@@ -189,12 +189,5 @@ export function tgiStatus(err: OrchError): number {
 export function sendTgiError(res: ServerResponse, value: unknown): void {
   const err = isOrchError(value) ? value : toOrchError(value);
   const status = tgiStatus(err);
-  const headers: Record<string, string> = {};
-  if (err.retryAfterMs === undefined && status === 429) {
-    headers['retry-after'] = '1';
-  } else if (err.retryAfterMs !== undefined) {
-    headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
-    headers['x-backoff-ms'] = String(Math.round(err.retryAfterMs));
-  }
-  sendJson(res, status, tgiErrorBody(err.code, err.message), headers);
+  sendJson(res, status, tgiErrorBody(err.code, err.message), backoffHeaders(err, status));
 }
