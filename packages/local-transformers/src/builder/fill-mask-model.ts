@@ -1,8 +1,8 @@
+import { bertFolder } from './bert-folder.js';
 import { LM_LINES } from './corpus.js';
 import { GraphBuilder } from './graph-builder.js';
-import { jsonBytes, type ModelFiles } from './model-folder.js';
+import type { ModelFiles } from './model-folder.js';
 import { DataType } from './onnx-proto.js';
-import { tokenizerConfigJson, tokenizerJson } from './tokenizer-files.js';
 import { Vocabulary } from './vocabulary.js';
 
 export const FILL_MASK_MODEL_NAME = 'orch-tiny-bert';
@@ -67,22 +67,11 @@ export function buildFillMaskModel(): ModelFiles {
       mask_token: '[MASK]',
     },
   };
-  const files: ModelFiles = new Map();
-  files.set(
-    'config.json',
-    jsonBytes({
-      architectures: ['BertForMaskedLM'],
-      model_type: 'bert',
-      vocab_size: V,
-      hidden_size: 1,
-      num_hidden_layers: 1,
-      num_attention_heads: 1,
-      pad_token_id: vocab.id('[PAD]'),
-      orch_builder: { kind: 'bigram masked LM' },
-    }),
-  );
-  files.set('tokenizer.json', jsonBytes(tokenizerJson(tok)));
-  files.set('tokenizer_config.json', jsonBytes(tokenizerConfigJson(tok)));
-  files.set('onnx/model.onnx', g.toBytes('Bigram masked language model (orch model builder).'));
-  return files;
+  return bertFolder({
+    architecture: 'BertForMaskedLM',
+    tok,
+    kind: 'bigram masked LM',
+    graph: g,
+    description: 'Bigram masked language model (orch model builder).',
+  });
 }

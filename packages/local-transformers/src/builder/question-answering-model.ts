@@ -1,9 +1,9 @@
+import { bertFolder } from './bert-folder.js';
 import { LM_LINES } from './corpus.js';
 import { GraphBuilder } from './graph-builder.js';
-import { jsonBytes, type ModelFiles } from './model-folder.js';
+import type { ModelFiles } from './model-folder.js';
 import { DataType } from './onnx-proto.js';
 import { QA_CONTEXTS, QA_QUESTION_WORDS, STOP_WORDS } from './task-corpus.js';
-import { tokenizerConfigJson, tokenizerJson } from './tokenizer-files.js';
 import { Vocabulary } from './vocabulary.js';
 
 export const QA_MODEL_NAME = 'orch-tiny-qa';
@@ -80,22 +80,11 @@ export function buildQuestionAnsweringModel(): ModelFiles {
     },
     config: { tokenizer_class: 'BertTokenizer', cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]' },
   };
-  const files: ModelFiles = new Map();
-  files.set(
-    'config.json',
-    jsonBytes({
-      architectures: ['BertForQuestionAnswering'],
-      model_type: 'bert',
-      vocab_size: V,
-      hidden_size: 1,
-      num_hidden_layers: 1,
-      num_attention_heads: 1,
-      pad_token_id: vocab.id('[PAD]'),
-      orch_builder: { kind: 'word-overlap extractive QA' },
-    }),
-  );
-  files.set('tokenizer.json', jsonBytes(tokenizerJson(tok)));
-  files.set('tokenizer_config.json', jsonBytes(tokenizerConfigJson(tok)));
-  files.set('onnx/model.onnx', g.toBytes('Word-overlap extractive question answering (orch model builder).'));
-  return files;
+  return bertFolder({
+    architecture: 'BertForQuestionAnswering',
+    tok,
+    kind: 'word-overlap extractive QA',
+    graph: g,
+    description: 'Word-overlap extractive question answering (orch model builder).',
+  });
 }

@@ -1,8 +1,8 @@
+import { bertFolder } from './bert-folder.js';
 import { GraphBuilder } from './graph-builder.js';
-import { jsonBytes, type ModelFiles } from './model-folder.js';
+import type { ModelFiles } from './model-folder.js';
 import { DataType } from './onnx-proto.js';
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from './task-corpus.js';
-import { tokenizerConfigJson, tokenizerJson } from './tokenizer-files.js';
 import { Vocabulary } from './vocabulary.js';
 
 export const SENTIMENT_MODEL_NAME = 'orch-tiny-sentiment';
@@ -36,25 +36,16 @@ export function buildSentimentModel(): ModelFiles {
     template: { single: [{ special: '[CLS]' }, { sequence: 'A' as const }, { special: '[SEP]' }] },
     config: { tokenizer_class: 'BertTokenizer', cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]' },
   };
-  const files: ModelFiles = new Map();
-  files.set(
-    'config.json',
-    jsonBytes({
-      architectures: ['BertForSequenceClassification'],
-      model_type: 'bert',
-      vocab_size: V,
-      hidden_size: 1,
-      num_hidden_layers: 1,
-      num_attention_heads: 1,
+  return bertFolder({
+    architecture: 'BertForSequenceClassification',
+    tok,
+    extraConfig: {
       id2label: { '0': 'NEGATIVE', '1': 'POSITIVE' },
       label2id: { NEGATIVE: 0, POSITIVE: 1 },
       problem_type: 'single_label_classification',
-      pad_token_id: vocab.id('[PAD]'),
-      orch_builder: { kind: 'bag-of-words sentiment' },
-    }),
-  );
-  files.set('tokenizer.json', jsonBytes(tokenizerJson(tok)));
-  files.set('tokenizer_config.json', jsonBytes(tokenizerConfigJson(tok)));
-  files.set('onnx/model.onnx', g.toBytes('Bag-of-words sentiment classifier (orch model builder).'));
-  return files;
+    },
+    kind: 'bag-of-words sentiment',
+    graph: g,
+    description: 'Bag-of-words sentiment classifier (orch model builder).',
+  });
 }
