@@ -1,5 +1,5 @@
-import { type HealthReport, toOrchError } from '@orch/adapter-api';
-import type { HttpClient } from '@orch/http-util';
+import type { HealthReport } from '@orch/adapter-api';
+import { type HttpClient, probeHealth as probeWith, roundMs } from '@orch/http-util';
 import { isLoadingBody, readHfErrorBody } from './hf-error.js';
 
 export interface ProbeOutcome {
@@ -16,10 +16,6 @@ function parse(text: string): unknown {
   }
 }
 
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
-}
-
 /**
  * What one authenticated GET says about a hosted pool. Refused credentials and unknown models are
  * `unhealthy` (jobs would fail); rate limiting and a loading model are `degraded` and not ready (jobs
@@ -31,7 +27,7 @@ export function healthFromProbe(
   slowMs: number,
   checkedAt: number,
 ): HealthReport {
-  const latencyMs = round(p.latencyMs);
+  const latencyMs = roundMs(p.latencyMs);
   const base = { latencyMs, checkedAt, live: true };
   const detail = readHfErrorBody(parse(p.bodyText)).message ?? p.bodyText.trim().slice(0, 200);
   const said = `${path} answered ${p.status}${detail ? `: ${detail}` : ''}`;
@@ -51,27 +47,11 @@ export function healthFromProbe(
 }
 
 /** Probes `path` (no retry, no breaker accounting); a transport failure is `unhealthy` and not live. */
-export async function probeHealth(
+export function probeHealth(
   http: HttpClient,
   path: string,
   slowMs: number,
   signal?: AbortSignal,
 ): Promise<HealthReport> {
-  const checkedAt = Date.now();
-  const t0 = performance.now();
-  try {
-    const res = await http.probe(path, signal ? { signal } : {});
-    return healthFromProbe(res, path, slowMs, checkedAt);
-  } catch (err) {
-    if (signal?.aborted) throw toOrchError(signal.reason);
-    const e = toOrchError(err);
-    return {
-      state: 'unhealthy',
-      live: false,
-      ready: false,
-      message: `${e.code}: ${e.message}`,
-      latencyMs: round(performance.now() - t0),
-      checkedAt,
-    };
-  }
+  return probeWith(http, path, { signal }, (res, checkedAt) => healthFromProbe(res, path, slowMs, checkedAt));
 }

@@ -25,6 +25,7 @@ export type {
 export { serializeJsonBody } from './json-body.js';
 export { type ApiKeySource, loadApiKey } from './load-api-key.js';
 export { parseJson, type SchemaLike } from './parse-json.js';
+export { probeHealth, roundMs } from './probe-health.js';
 export { redactHeaders, redactSecret, redactText, redactUrl } from './redact.js';
 export { type HeaderBag, parseRetryAfter } from './retry-after.js';
 export { RetryBudget, type RetryBudgetOptions } from './retry-budget.js';

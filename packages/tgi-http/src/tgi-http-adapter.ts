@@ -12,7 +12,13 @@ import {
   type Timeouts,
   toOrchError,
 } from '@orch/adapter-api';
-import { HttpClient, type HttpClientOptions, type RetryPolicyOptions } from '@orch/http-util';
+import {
+  HttpClient,
+  type HttpClientOptions,
+  probeHealth,
+  type RetryPolicyOptions,
+  roundMs,
+} from '@orch/http-util';
 import { buildChatBody } from './chat-params.js';
 import { checkSupport } from './check-support.js';
 import { chooseRoute, type RouteOption, type TgiRoute } from './choose-route.js';
@@ -263,15 +269,10 @@ export class TgiHttpAdapter extends AdapterBase {
     return props;
   }
 
-  async health(options: SubmitOptions = {}): Promise<HealthReport> {
-    const checkedAt = Date.now();
-    const t0 = performance.now();
-    try {
-      const res = await this.http.probe('/health', {
-        ...(options.signal ? { signal: options.signal } : {}),
-        timeoutMs: this.opts.healthTimeoutMs ?? 5000,
-      });
-      const latencyMs = round(res.latencyMs);
+  health(options: SubmitOptions = {}): Promise<HealthReport> {
+    const timeoutMs = this.opts.healthTimeoutMs ?? 5000;
+    return probeHealth(this.http, '/health', { signal: options.signal, timeoutMs }, (res, checkedAt) => {
+      const latencyMs = roundMs(res.latencyMs);
       if (res.status === 200) {
         const slow = latencyMs > (this.opts.degradedLatencyMs ?? 1000);
         return {
@@ -292,18 +293,7 @@ export class TgiHttpAdapter extends AdapterBase {
         latencyMs,
         checkedAt,
       };
-    } catch (err) {
-      if (options.signal?.aborted) throw toOrchError(options.signal.reason);
-      const e = toOrchError(err);
-      return {
-        state: 'unhealthy',
-        live: false,
-        ready: false,
-        message: `${e.code}: ${e.message}`,
-        latencyMs: round(performance.now() - t0),
-        checkedAt,
-      };
-    }
+    });
   }
 
   protected override async onClose(): Promise<void> {
@@ -321,8 +311,4 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
 }
