@@ -1,5 +1,11 @@
 import { invalidRequestFromZod, TimeoutsSchema } from '@orch/adapter-api';
-import type { ApiKeySource, BreakerOptions, HttpHooks, RetryPolicyOptions } from '@orch/http-util';
+import type {
+  ApiKeySource,
+  BreakerOptions,
+  HttpClientOptions,
+  HttpHooks,
+  RetryPolicyOptions,
+} from '@orch/http-util';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 
@@ -19,7 +25,22 @@ export interface LoadingWaitOptions {
 }
 
 /** Options of `new HfInferenceAdapter(...)`. Validated with zod; a bad field throws INVALID_REQUEST naming it. */
-export interface HfInferenceOptions {
+/** The transport options passed through to @orch/http-util as they are. */
+type TransportOptions = Pick<
+  HttpClientOptions,
+  | 'dispatcher'
+  | 'connections'
+  | 'keepAliveTimeoutMs'
+  | 'connectTimeoutMs'
+  | 'headersTimeoutMs'
+  | 'bodyTimeoutMs'
+  | 'maxLineBytes'
+  | 'retry'
+  | 'breaker'
+  | 'hooks'
+>;
+
+export interface HfInferenceOptions extends TransportOptions {
   /** Hub model id; in router mode it may carry `:provider` or a policy (`:fastest`, `:cheapest`). */
   model: string;
   /** The HF token (the daemon reads HF_TOKEN; this adapter reads no env), or a function yielding it. */
@@ -49,17 +70,6 @@ export interface HfInferenceOptions {
   route?: 'auto' | 'generate' | 'chat';
   /** Deadlines applied to tasks that set none. */
   defaultTimeouts?: z.input<typeof TimeoutsSchema>;
-  // Transport (passed to @orch/http-util).
-  dispatcher?: Dispatcher;
-  connections?: number;
-  keepAliveTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
-  maxLineBytes?: number;
-  retry?: RetryPolicyOptions | false;
-  breaker?: BreakerOptions | false;
-  hooks?: HttpHooks;
 }
 
 const positiveMs = z.number().int().positive();
