@@ -7,6 +7,7 @@ import type {
   SubmitOptions,
   WorkerAdapter,
 } from './adapter.js';
+import type { Canceller, CancelSignal } from './canceller.js';
 import { OrchError } from './errors.js';
 import type { SourceYield } from './events.js';
 import { collectResult } from './generate.js';
@@ -15,9 +16,27 @@ import { parseTask, type TaskRequest, type TaskRequestInput } from './task.js';
 import { createTokenStream, type TokenStream, type TokenStreamInit } from './token-stream.js';
 
 export interface SourceContext {
-  signal: AbortSignal;
+  /**
+   * Aborts when the job is cancelled or runs out of time. Hand it to http-util or undici: it is a
+   * plain object, where an AbortSignal per job costs the GC (see canceller.ts).
+   */
+  cancel: CancelSignal;
+  /** A real AbortSignal following `cancel`, made on first read (for fetch, AbortSignal.any, ...). */
+  readonly signal: AbortSignal;
   /** True when the caller asked for a non-streaming engine call (generate with stream:false). */
   nonStreaming: boolean;
+}
+
+/** Getter on the prototype: the real AbortSignal exists only for a source that reads it. */
+class JobSourceContext implements SourceContext {
+  constructor(
+    readonly cancel: Canceller,
+    readonly nonStreaming: boolean,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.cancel.signal;
+  }
 }
 
 /**
@@ -111,7 +130,7 @@ export abstract class AdapterBase implements WorkerAdapter {
       engineVersion: this.engineVersion(),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(timeouts ? { timeouts } : {}),
-      source: (signal) => this.run(task, { signal, nonStreaming: oneShot }),
+      source: (cancel) => this.run(task, new JobSourceContext(cancel, oneShot)),
       sourceProvidesText: this.sourceProvidesText,
       hooks: {
         onSettle: (terminal) => {

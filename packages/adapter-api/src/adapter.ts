@@ -1,3 +1,4 @@
+import type { CancelSignal } from './canceller.js';
 import type { EndEvent, FinishReason, StreamMetrics, Usage } from './events.js';
 import type { TaskRequest, TaskRequestInput } from './task.js';
 import type { TokenStream } from './token-stream.js';
@@ -49,7 +50,8 @@ export interface AdapterStats {
 }
 
 export interface SubmitOptions {
-  signal?: AbortSignal;
+  /** Cancels the job when it aborts: an AbortSignal, or anything of its shape (a Canceller). */
+  signal?: CancelSignal;
 }
 
 export interface GenerateOptions extends SubmitOptions {

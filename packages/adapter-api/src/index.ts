@@ -10,6 +10,7 @@ export type {
   WorkerAdapter,
 } from './adapter.js';
 export { AdapterBase, type SourceContext } from './adapter-base.js';
+export { Canceller, type CancelSignal } from './canceller.js';
 export { errorFromEvent } from './error-from-event.js';
 export {
   cancelledError,

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Canceller, type CancelSignal } from './canceller.js';
 import { cancelledError, OrchError, toOrchError } from './errors.js';
 import type {
   EndEvent,
@@ -32,14 +33,16 @@ export interface TokenStreamInit {
   engine: string;
   model: string;
   engineVersion?: string;
-  signal?: AbortSignal;
+  /** The caller's cancel (any AbortSignal will do). */
+  signal?: CancelSignal;
   timeouts?: Timeouts;
   /**
    * The adapter's side: yields SourceEvents (or arrays of them, e.g. all events of one network
-   * read), must stop (and close its socket) when `signal` aborts, and throws OrchError for
-   * failures. It never sees the consumer directly.
+   * read), must stop (and close its socket) when `cancel` aborts, and throws OrchError for
+   * failures. It never sees the consumer directly. `cancel.signal` is a real AbortSignal for
+   * APIs that need one.
    */
-  source: (signal: AbortSignal) => AsyncIterable<SourceYield>;
+  source: (cancel: Canceller) => AsyncIterable<SourceYield>;
   /**
    * The source always puts the engine's final text on its `end` event, so the stream need not
    * keep every token's text for a fallback.
@@ -71,7 +74,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   private readonly resultPromise: Promise<TerminalEvent>;
 
   private readonly init: TokenStreamInit;
-  private readonly controller = new AbortController();
+  private readonly canceller = new Canceller();
   private readonly now: () => number;
   private resolveResult!: (t: TerminalEvent) => void;
   private readonly onUserAbort: () => void;
@@ -99,7 +102,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   private totalTimer: NodeJS.Timeout | undefined;
   private phaseTimer: NodeJS.Timeout | undefined;
   private rejectPending: ((e: unknown) => void) | undefined;
-  private readonly onAbort = (): void => this.rejectPending?.(this.controller.signal.reason);
+  private readonly onAbort = (): void => this.rejectPending?.(this.canceller.reason);
 
   constructor(init: TokenStreamInit) {
     super();
@@ -146,7 +149,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
       this.settle(this.errorEvent(reason));
       return;
     }
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    this.canceller.abort(reason);
   }
 
   override on<K extends keyof TokenStreamEventMap>(
@@ -211,7 +214,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   }
 
   private begin(): void {
-    const signal = this.controller.signal;
+    const signal = this.canceller;
     const { timeouts } = this.init;
     this.t0 = this.now();
     this.texts = this.init.sourceProvidesText ? undefined : [];
@@ -236,7 +239,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     return () => {
       const what =
         phase === 'first_token' ? 'the first token' : phase === 'idle' ? 'the next token' : 'the end';
-      this.controller.abort(
+      this.canceller.abort(
         new OrchError('TIMEOUT', `Timed out after ${ms} ms waiting for ${what}`, { timeoutPhase: phase }),
       );
     };
@@ -251,7 +254,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   private step(): IteratorResult<TokenEvent> | undefined {
     for (;;) {
       if (this.finished) return DONE;
-      const signal = this.controller.signal;
+      const signal = this.canceller;
       if (signal.aborted && !this.abortSeen) {
         // Cancel or deadline: whatever is queued is dropped, so no token (nor a late `end`)
         // follows a cancel().
@@ -291,7 +294,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   /** One step of the source: its batch becomes queued events (or the terminal event). */
   private async pull(): Promise<void> {
     const it = this.iterator as AsyncIterator<SourceYield>;
-    const signal = this.controller.signal;
+    const signal = this.canceller;
     let step: IteratorResult<SourceYield>;
     try {
       // A fresh promise per pull, rejected by the abort listener, so a source that ignores its
@@ -397,7 +400,7 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
   private leave(): Promise<IteratorResult<TokenEvent>> {
     if (!this.finished) {
       const reason = cancelledError('The consumer stopped reading the stream');
-      if (!this.controller.signal.aborted) this.controller.abort(reason);
+      this.canceller.abort(reason);
       this.queue = [];
       this.tokensEmitted = this.tokensDelivered;
       this.finish();
@@ -412,12 +415,12 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     this.finished = true;
     if (this.totalTimer) clearTimeout(this.totalTimer);
     if (this.phaseTimer) clearTimeout(this.phaseTimer);
-    const signal = this.controller.signal;
+    const signal = this.canceller;
     signal.removeEventListener('abort', this.onAbort);
     const terminal = this.terminal;
     if (!signal.aborted && terminal?.type === 'error') {
       signal.removeEventListener('abort', this.onAbort);
-      this.controller.abort(new OrchError(terminal.code, terminal.message));
+      this.canceller.abort(new OrchError(terminal.code, terminal.message));
     }
     if (this.iterator && !this.sourceDone) {
       // Let the source release its socket; a source stuck in return() must not hold us.

@@ -52,7 +52,7 @@ export async function* endpointSource(
   // A one-shot call is the inner adapter's one-shot call too (TGI's /generate), re-emitted event by
   // event like a stream, so its per-token data (logprobs, alternatives) is not folded into one token.
   const stream = inner.submit(ctx.nonStreaming ? { ...innerTask, stream: false } : innerTask, {
-    signal: ctx.signal,
+    signal: ctx.cancel,
   });
   for await (const ev of stream) yield toSource(ev);
 }

@@ -1,4 +1,4 @@
-import type { HealthReport } from '@orch/adapter-api';
+import type { CancelSignal, HealthReport } from '@orch/adapter-api';
 
 /**
  * Reuses a health report for `intervalMs` and shares one probe among concurrent callers, so a
@@ -11,12 +11,12 @@ export class HealthCache {
 
   constructor(
     private readonly intervalMs: number,
-    private readonly probe: (signal?: AbortSignal) => Promise<HealthReport>,
+    private readonly probe: (signal?: CancelSignal) => Promise<HealthReport>,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The cached report while fresh, else a new probe (at most one at a time). */
-  get(signal?: AbortSignal): Promise<HealthReport> {
+  get(signal?: CancelSignal): Promise<HealthReport> {
     if (this.last && this.now() - this.lastAt < this.intervalMs) return Promise.resolve(this.last);
     this.inFlight ??= this.probe(signal)
       .then((report) => {

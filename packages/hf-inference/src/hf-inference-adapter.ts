@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@orch/adapter-api';
 import {
   AdapterBase,
   type AdapterProps,
@@ -171,7 +172,7 @@ export class HfInferenceAdapter extends AdapterBase {
     return this.healthCache.get(options.signal);
   }
 
-  private probe(signal: AbortSignal | undefined): Promise<HealthReport> {
+  private probe(signal: CancelSignal | undefined): Promise<HealthReport> {
     if (this.endpoint) return this.endpoint.health(signal ? { signal } : {});
     const path = this.mode === 'serverless' ? serverlessPath(this.opts.model) : '/v1/models';
     return probeHealth(this.http!, path, this.opts.healthSlowMs, signal);

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@orch/adapter-api';
 import { OrchError, toOrchError } from '@orch/adapter-api';
 import { abortableSleep } from '@orch/http-util';
 import { LOADING_UPSTREAM_TYPE } from './hf-error.js';
@@ -6,13 +7,13 @@ import type { LoadingWaitOptions } from './hf-inference-options.js';
 export const LOADING_DEFAULTS = { maxWaitMs: 120_000, minDelayMs: 1000, maxDelayMs: 30_000 } as const;
 
 export interface LoadingWaitContext {
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Told of every loading answer (the transport's breaker does not count them as failures). */
   onLoading?: (error: OrchError) => void;
   /** Told before each wait (for hooks/logs/tests). */
   onWait?: (info: { attempt: number; delayMs: number; error: OrchError }) => void;
   now?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal: CancelSignal) => Promise<void>;
 }
 
 function isLoading(err: unknown): err is OrchError {

@@ -1,4 +1,4 @@
-import type { HealthReport } from '@orch/adapter-api';
+import type { CancelSignal, HealthReport } from '@orch/adapter-api';
 import { type HttpClient, probeHealth as probeWith, roundMs } from '@orch/http-util';
 import { isLoadingBody, readHfErrorBody } from './hf-error.js';
 
@@ -51,7 +51,7 @@ export function probeHealth(
   http: HttpClient,
   path: string,
   slowMs: number,
-  signal?: AbortSignal,
+  signal?: CancelSignal,
 ): Promise<HealthReport> {
   return probeWith(http, path, { signal }, (res, checkedAt) => healthFromProbe(res, path, slowMs, checkedAt));
 }

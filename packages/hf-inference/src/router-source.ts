@@ -30,14 +30,14 @@ export async function* routerSource(
 ): AsyncGenerator<SourceYield, void, undefined> {
   const body = buildRouterBody(task, { model: cfg.model, provider: cfg.provider, stream: !ctx.nonStreaming });
   const started: SourceEvent = { type: 'started', engine_version: ROUTER_ENGINE_VERSION, model: body.model };
-  const waitCtx = { signal: ctx.signal };
+  const waitCtx = { signal: ctx.cancel };
   if (ctx.nonStreaming) {
     const res = await withLoadingWait(
       () =>
         cfg.http.requestJson(ROUTER_CHAT_PATH, {
           method: 'POST',
           body,
-          signal: ctx.signal,
+          signal: ctx.cancel,
           schema: ChatCompletionSchema,
         }),
       cfg.loading,
@@ -51,12 +51,12 @@ export async function* routerSource(
   yield* sseJob({
     open: () =>
       withLoadingWait(
-        () => cfg.http.openSse(ROUTER_CHAT_PATH, { body, signal: ctx.signal }),
+        () => cfg.http.openSse(ROUTER_CHAT_PATH, { body, signal: ctx.cancel }),
         cfg.loading,
         waitCtx,
       ),
     step: routerStep,
     retry: cfg.retry,
-    signal: ctx.signal,
+    signal: ctx.cancel,
   });
 }

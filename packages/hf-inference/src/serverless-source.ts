@@ -40,14 +40,14 @@ export async function* serverlessSource(
     waitForModel: cfg.waitForModel,
   });
   const started: SourceEvent = { type: 'started', engine_version: SERVERLESS_ENGINE_VERSION, model };
-  const waitCtx = { signal: ctx.signal };
+  const waitCtx = { signal: ctx.cancel };
   if (ctx.nonStreaming) {
     const res = await withLoadingWait(
       () =>
         cfg.http.requestJson(path, {
           method: 'POST',
           body,
-          signal: ctx.signal,
+          signal: ctx.cancel,
           schema: ServerlessResponseSchema,
         }),
       cfg.loading,
@@ -61,9 +61,9 @@ export async function* serverlessSource(
   yield started;
   yield* sseJob({
     open: () =>
-      withLoadingWait(() => cfg.http.openSse(path, { body, signal: ctx.signal }), cfg.loading, waitCtx),
+      withLoadingWait(() => cfg.http.openSse(path, { body, signal: ctx.cancel }), cfg.loading, waitCtx),
     step: serverlessStep,
     retry: cfg.retry,
-    signal: ctx.signal,
+    signal: ctx.cancel,
   });
 }

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@orch/adapter-api';
 import { OrchError, type SourceEvent, type SourceYield, toOrchError } from '@orch/adapter-api';
 import {
   abortableSleep,
@@ -71,7 +72,7 @@ export interface SseJobInit {
   step: () => HfStreamStep;
   /** Policy for errors sent in-stream before any token; false: never retry them. */
   retry: RetryPolicyOptions | false;
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 const RETRIABLE_IN_STREAM = new Set(['RATE_LIMITED', 'OVERLOADED', 'UPSTREAM_ERROR', 'NETWORK']);

@@ -1,5 +1,6 @@
+import type { CancelSignal } from '@orch/adapter-api';
 /** Waits `ms` or until `signal` aborts (rejecting with its reason). The listener is always removed. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function abortableSleep(ms: number, signal?: CancelSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {

@@ -1,17 +1,18 @@
-import { OrchError, type RedactedRequest } from '@orch/adapter-api';
+import { Canceller, type CancelSignal, OrchError, type RedactedRequest } from '@orch/adapter-api';
 
 export interface AttemptDeadline {
-  signal: AbortSignal;
+  signal: CancelSignal;
   dispose(): void;
 }
 
 /** A per-attempt deadline merged with the caller's signal; the deadline aborts with a TIMEOUT OrchError. */
 export function attemptDeadline(
   ms: number,
-  outer: AbortSignal | undefined,
+  outer: CancelSignal | undefined,
   request: RedactedRequest,
 ): AttemptDeadline {
-  const controller = new AbortController();
+  // A Canceller, not an AbortController: an AbortSignal per attempt would outlive the young GC.
+  const controller = new Canceller();
   const onOuter = (): void => controller.abort(outer?.reason);
   if (outer?.aborted) controller.abort(outer.reason);
   else outer?.addEventListener('abort', onOuter, { once: true });
@@ -24,7 +25,7 @@ export function attemptDeadline(
     );
   }, ms);
   return {
-    signal: controller.signal,
+    signal: controller,
     dispose(): void {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onOuter);

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@orch/adapter-api';
 import type { Dispatcher } from 'undici';
 import type { BreakerOptions } from './circuit-breaker.js';
 import type { MapErrorResponse } from './error-response.js';
@@ -46,7 +47,7 @@ export interface JsonResponse<T> {
 export interface RequestJsonInit<T> {
   method?: 'GET' | 'POST';
   body?: unknown;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   schema?: SchemaLike<T>;
   /** Deadline per attempt (headers and body); a TIMEOUT ('total') is retried like other transient errors. */
   timeoutMs?: number;
@@ -57,7 +58,7 @@ export interface RequestJsonInit<T> {
 
 export interface OpenSseInit {
   body: unknown;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   headers?: Record<string, string>;
   /** Overrides the client's headersTimeoutMs for this stream. */
   headersTimeoutMs?: number;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { OrchError } from '@orch/adapter-api';
+import { type CancelSignal, OrchError } from '@orch/adapter-api';
 import { type Dispatcher, Pool } from 'undici';
 import { abortableSleep } from './abortable-sleep.js';
 import { attemptDeadline } from './attempt-deadline.js';
@@ -24,7 +24,7 @@ import { SseReader, type SseStream } from './sse-stream.js';
 import { mapTransportError } from './transport-error.js';
 
 interface SendOptions {
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   headersTimeout: number;
   bodyTimeout: number;
 }
@@ -157,7 +157,7 @@ export class HttpClient {
   }
 
   /** Raw request for health probes: no retry, no breaker accounting, short timeout (default 5000 ms). */
-  async probe(path: string, init: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ProbeResult> {
+  async probe(path: string, init: { signal?: CancelSignal; timeoutMs?: number } = {}): Promise<ProbeResult> {
     const prepared = await this.prepare('GET', path, undefined, '*/*', undefined);
     const timeoutMs = init.timeoutMs ?? 5000;
     const timer = attemptDeadline(timeoutMs, init.signal, prepared.redacted);
@@ -256,7 +256,9 @@ export class HttpClient {
         method: prepared.method,
         headers: prepared.headers,
         body: prepared.body ?? null,
-        signal: send.signal,
+        // undici takes any object with addEventListener/removeEventListener, aborted and reason
+        // (lib/api/abort-signal.js); its type names only AbortSignal and EventEmitter.
+        signal: send.signal as AbortSignal | undefined,
         headersTimeout: send.headersTimeout,
         bodyTimeout: send.bodyTimeout,
       });
@@ -308,7 +310,7 @@ export class HttpClient {
     },
     prepared: Prepared,
     contentType: string,
-    signal: AbortSignal | undefined,
+    signal: CancelSignal | undefined,
   ): Promise<OrchError> {
     let bodyText = '';
     try {
@@ -342,7 +344,7 @@ export class HttpClient {
 
   private async withRetry<T>(
     prepared: Prepared,
-    signal: AbortSignal | undefined,
+    signal: CancelSignal | undefined,
     retryEnabled: boolean,
     attemptOnce: (attempt: number) => Promise<T>,
   ): Promise<T> {

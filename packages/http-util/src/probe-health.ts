@@ -1,4 +1,4 @@
-import { type HealthReport, toOrchError } from '@orch/adapter-api';
+import { type CancelSignal, type HealthReport, toOrchError } from '@orch/adapter-api';
 import type { HttpClient } from './http-client.js';
 import type { ProbeResult } from './http-client-options.js';
 
@@ -15,7 +15,7 @@ export function roundMs(ms: number): number {
 export async function probeHealth(
   http: HttpClient,
   path: string,
-  opts: { signal?: AbortSignal | undefined; timeoutMs?: number },
+  opts: { signal?: CancelSignal | undefined; timeoutMs?: number },
   interpret: (res: ProbeResult, checkedAt: number) => HealthReport,
 ): Promise<HealthReport> {
   const checkedAt = Date.now();

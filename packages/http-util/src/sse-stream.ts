@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { OrchError, type RedactedRequest } from '@orch/adapter-api';
+import { type CancelSignal, OrchError, type RedactedRequest } from '@orch/adapter-api';
 import { createParser, type EventSourceParser, type ParseError } from 'eventsource-parser';
 import { callHook, type HttpHooks } from './hooks.js';
 import { discardBody } from './read-body.js';
@@ -32,7 +32,7 @@ export interface SseStreamInit {
   request: RedactedRequest;
   /** Longest line, and largest event, accepted before a PROTOCOL error. */
   maxLineBytes: number;
-  signal?: AbortSignal | undefined;
+  signal?: CancelSignal | undefined;
   hooks?: HttpHooks | undefined;
   /** performance.now() when the request started, for elapsedMs. */
   startedAt: number;

@@ -1,4 +1,4 @@
-import { OrchError, type RedactedRequest } from '@orch/adapter-api';
+import { type CancelSignal, OrchError, type RedactedRequest } from '@orch/adapter-api';
 
 function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
@@ -12,7 +12,7 @@ function errorCode(err: unknown): string | undefined {
  */
 export function mapTransportError(
   err: unknown,
-  ctx: { request: RedactedRequest; signal?: AbortSignal | undefined; phase: 'request' | 'body' },
+  ctx: { request: RedactedRequest; signal?: CancelSignal | undefined; phase: 'request' | 'body' },
 ): OrchError {
   if (err instanceof OrchError) return err;
   if (ctx.signal?.aborted) {

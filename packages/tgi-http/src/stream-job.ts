@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@orch/adapter-api';
 import {
   isOrchError,
   type OrchError,
@@ -25,7 +26,7 @@ export interface StreamJobPlan {
 
 export interface StreamJobInit {
   http: HttpClient;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Runs on the first pull; its errors end the job before anything is sent. */
   plan: () => Promise<StreamJobPlan>;
   /** Policy for errors TGI sends in-stream before any token (the transport retries HTTP statuses). */

@@ -1,6 +1,8 @@
 import {
   AdapterBase,
   type AdapterProps,
+  Canceller,
+  type CancelSignal,
   type HealthReport,
   invalidRequestFromZod,
   OrchError,
@@ -110,16 +112,16 @@ export class TgiHttpAdapter extends AdapterBase {
   }
 
   protected run(task: TaskRequest, ctx: SourceContext): AsyncIterable<SourceYield> {
-    if (ctx.nonStreaming) return this.runNonStreaming(task, ctx.signal);
+    if (ctx.nonStreaming) return this.runNonStreaming(task, ctx.cancel);
     return streamJob({
       http: this.http,
-      signal: ctx.signal,
-      plan: () => this.planStream(task, ctx.signal),
+      signal: ctx.cancel,
+      plan: () => this.planStream(task, ctx.cancel),
       retry: this.streamRetry,
     });
   }
 
-  private async planStream(task: TaskRequest, signal: AbortSignal): Promise<StreamJobPlan> {
+  private async planStream(task: TaskRequest, signal: CancelSignal): Promise<StreamJobPlan> {
     const route = chooseRoute(task, this.opts.route);
     const pending = this.infoForJob(signal);
     const info = pending instanceof Promise ? await pending : pending;
@@ -132,7 +134,7 @@ export class TgiHttpAdapter extends AdapterBase {
 
   private async *runNonStreaming(
     task: TaskRequest,
-    signal: AbortSignal,
+    signal: CancelSignal,
   ): AsyncGenerator<SourceYield, void, undefined> {
     const route = chooseRoute(task, this.opts.route);
     const info = await this.infoForJob(signal);
@@ -185,7 +187,7 @@ export class TgiHttpAdapter extends AdapterBase {
    * /info for a job: cached; fetched once on a cold adapter; a failure never fails the job. Answers
    * synchronously unless the job has to wait, so a warm adapter's jobs skip an await.
    */
-  private infoForJob(signal: AbortSignal): TgiInfo | undefined | Promise<TgiInfo | undefined> {
+  private infoForJob(signal: CancelSignal): TgiInfo | undefined | Promise<TgiInfo | undefined> {
     if (this.info && this.fresh()) return this.info;
     if (Date.now() - this.infoFailedAt < INFO_RETRY_MS) return this.info;
     if (this.info) {
@@ -196,7 +198,7 @@ export class TgiHttpAdapter extends AdapterBase {
     return this.waitForInfo(signal);
   }
 
-  private async waitForInfo(signal: AbortSignal): Promise<TgiInfo | undefined> {
+  private async waitForInfo(signal: CancelSignal): Promise<TgiInfo | undefined> {
     try {
       return await abortable(this.loadInfo(false), signal);
     } catch {
@@ -301,10 +303,10 @@ export class TgiHttpAdapter extends AdapterBase {
   }
 }
 
-const neverAborted = new AbortController().signal;
+const neverAborted: CancelSignal = new Canceller();
 
 /** Waits for `p` unless `signal` aborts first; the listener is removed either way. */
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+function abortable<T>(p: Promise<T>, signal: CancelSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(toOrchError(signal.reason));
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(toOrchError(signal.reason));

@@ -2,6 +2,7 @@
 // surfaces (native /v2, OpenAI, TGI, local-model API). Route modules depend on this file only.
 import type {
   AdapterProps,
+  CancelSignal,
   HealthReport,
   TaskRequest,
   TaskRequestInput,
@@ -12,7 +13,7 @@ import type {
 export interface SubmitContext {
   correlationId: string;
   /** Aborting it cancels the job (client disconnect). */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Placement: pin to a pool/replica (never falls back) or prefer one. */
   placement?: { pin?: { pool?: string; replica?: string }; prefer?: { pool?: string; replica?: string } };
 }

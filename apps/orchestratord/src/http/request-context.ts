@@ -1,6 +1,7 @@
 // The RequestContext routes get, as a class: getters and methods on the prototype instead of
 // closures per request (see daemon-response.ts for why that matters to the GC).
 import type { IncomingMessage } from 'node:http';
+import type { CancelSignal } from '@orch/adapter-api';
 import type { Logger } from 'pino';
 import type { DaemonResponse } from './daemon-response.js';
 import { readJsonBody } from './read-body.js';
@@ -30,7 +31,7 @@ export class DaemonRequestContext implements RequestContext {
     return this.parsedQuery;
   }
 
-  get signal(): AbortSignal {
+  get signal(): CancelSignal {
     return this.res.orch!.signal;
   }
 

@@ -1,6 +1,7 @@
 // How HTTP route modules plug into the daemon's server. The server owns parsing limits, auth,
 // correlation ids, overhead timing and error rendering; a module only maps requests to the core.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CancelSignal } from '@orch/adapter-api';
 import type { Logger } from 'pino';
 import type { Orchestrator, PoolView } from '../core/orchestrator-types.js';
 
@@ -16,7 +17,7 @@ export interface RequestContext {
   params: Record<string, string>;
   query: URLSearchParams;
   /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   log: Logger;
   /** Reads and JSON-parses the body within the size limit (400 on bad JSON, 413 over the limit). */
   json(): Promise<unknown>;

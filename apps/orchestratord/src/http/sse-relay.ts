@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { TokenEvent } from '@orch/adapter-api';
+import type { CancelSignal, TokenEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../core/orchestrator-types.js';
 import { drained } from './respond.js';
 
@@ -21,7 +21,7 @@ export function sseFrames(ev: TokenEvent, extra: Record<string, unknown> = {}): 
 export async function relayJobEvents(
   res: ServerResponse,
   job: JobHandle & { readonly followers?: number; readonly isFinished?: boolean },
-  signal: AbortSignal,
+  signal: CancelSignal,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
   const onAbort = () => {

@@ -1,5 +1,6 @@
 import type { AdapterProps, HealthReport, HealthState } from '../adapter.js';
 import { AdapterBase, type SourceContext } from '../adapter-base.js';
+import type { CancelSignal } from '../canceller.js';
 import { OrchError } from '../errors.js';
 import type { FinishReason, SourceEvent, TopLogprob } from '../events.js';
 import type { TaskRequest } from '../task.js';
@@ -117,7 +118,7 @@ export class MockAdapter extends AdapterBase {
   protected async *run(task: TaskRequest, ctx: SourceContext): AsyncGenerator<SourceEvent> {
     this.tasks.push(task);
     if (this.tasks.length > 1000) this.tasks.splice(0, this.tasks.length - 1000);
-    const { signal } = ctx;
+    const signal = ctx.cancel;
     const faults = this.faults;
     const onAbort = () => {
       this.abortsObserved++;
@@ -170,7 +171,7 @@ export class MockAdapter extends AdapterBase {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: CancelSignal): Promise<void> {
   return new Promise((resolve) => {
     const onAbort = () => {
       clearTimeout(timer);
@@ -184,7 +185,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function waitForAbort(signal: AbortSignal): Promise<void> {
+function waitForAbort(signal: CancelSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 }

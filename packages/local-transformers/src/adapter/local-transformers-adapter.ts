@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import type { CancelSignal } from '@orch/adapter-api';
 import {
   AdapterBase,
   type AdapterProps,
@@ -202,7 +203,7 @@ export class LocalTransformersAdapter extends AdapterBase {
     if (fault) request.fault = fault;
     const modelId = this.modelOf(task);
     const pool = this.ensurePool(modelId);
-    await untilAborted(pool.ready, ctx.signal).catch((err: unknown) => {
+    await untilAborted(pool.ready, ctx.cancel).catch((err: unknown) => {
       // A named model that failed to load is forgotten, so a later task can try again.
       if (modelId !== this.options.model && this.pools.get(modelId) === pool && pool.state === 'failed') {
         this.pools.delete(modelId);
@@ -217,12 +218,12 @@ export class LocalTransformersAdapter extends AdapterBase {
         retriable: false,
       });
     }
-    const worker = await pool.acquire(ctx.signal);
-    if (ctx.signal.aborted) {
+    const worker = await pool.acquire(ctx.cancel);
+    if (ctx.cancel.aborted) {
       pool.release(worker);
-      throw ctx.signal.reason;
+      throw ctx.cancel.reason;
     }
-    const channel = new JobChannel<JobEvent>(ctx.signal);
+    const channel = new JobChannel<JobEvent>(ctx.cancel);
     let how: 'end' | 'failed' | 'acknowledged' | 'terminated' = 'failed';
     const listener: JobListener = {
       onStarted: (promptTokens) => channel.push({ kind: 'started', promptTokens }),
@@ -341,7 +342,7 @@ export class LocalTransformersAdapter extends AdapterBase {
 }
 
 /** Waits for `promise`, or rejects with the abort reason as soon as `signal` aborts. */
-async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+async function untilAborted<T>(promise: Promise<T>, signal: CancelSignal): Promise<T> {
   if (signal.aborted) throw signal.reason;
   let onAbort: (() => void) | undefined;
   try {

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@orch/adapter-api';
 /**
  * Hands worker messages (pushed from event callbacks) to an async consumer. It holds at most one
  * job's events, which max_tokens bounds; an abort of `signal` wakes a waiting consumer at once so
@@ -10,7 +11,7 @@ export class JobChannel<T> implements AsyncIterable<T> {
   private failure: { error: unknown } | undefined;
   private readonly onAbort: () => void;
 
-  constructor(private readonly signal: AbortSignal) {
+  constructor(private readonly signal: CancelSignal) {
     this.onAbort = () => this.fail(signal.reason);
     // An already aborted signal never fires 'abort' again: fail now or a consumer would wait forever.
     if (signal.aborted) this.fail(signal.reason);

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { CancelSignal } from '@orch/adapter-api';
 import { cancelledError, OrchError } from '@orch/adapter-api';
 import {
   type FromPipelineWorker,
@@ -82,7 +83,7 @@ export class PipelineHandle {
    * terminated (the registry loads a fresh one on next use). An aborted caller stops waiting; the
    * worker's late result is dropped.
    */
-  async run(task: string, args: unknown[], timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  async run(task: string, args: unknown[], timeoutMs: number, signal?: CancelSignal): Promise<unknown> {
     await this.ready;
     if (this.exited) throw new OrchError('INTERNAL', 'pipeline worker is gone', { retriable: true });
     if (this.pending.size >= this.maxPending) {

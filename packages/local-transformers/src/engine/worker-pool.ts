@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@orch/adapter-api';
 import { cancelledError, OrchError } from '@orch/adapter-api';
 import { WorkerHandle, type WorkerHandleOptions } from './worker-handle.js';
 import type { ModelInfo } from './worker-protocol.js';
@@ -15,7 +16,7 @@ export type PoolState = 'loading' | 'ready' | 'failed' | 'closed';
 interface Waiter {
   resolve: (h: WorkerHandle) => void;
   reject: (e: unknown) => void;
-  signal: AbortSignal;
+  signal: CancelSignal;
   onAbort: () => void;
 }
 
@@ -82,7 +83,7 @@ export class WorkerPool {
   }
 
   /** Waits for a free, loaded worker. Throws OVERLOADED when the wait queue is full. */
-  acquire(signal: AbortSignal): Promise<WorkerHandle> {
+  acquire(signal: CancelSignal): Promise<WorkerHandle> {
     if (this.closed)
       return Promise.reject(new OrchError('INTERNAL', 'worker pool is closed', { retriable: false }));
     if (this.state === 'failed') return Promise.reject(this.failure());

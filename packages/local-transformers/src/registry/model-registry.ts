@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { CancelSignal } from '@orch/adapter-api';
 import { invalidRequestFromZod, OrchError } from '@orch/adapter-api';
 import { z } from 'zod';
 import { DEFAULT_MODELS_DIR } from '../adapter/adapter-options.js';
@@ -280,7 +281,7 @@ export class ModelRegistry {
     modelId: string,
     task: T,
     input: unknown,
-    options: { signal?: AbortSignal } = {},
+    options: { signal?: CancelSignal } = {},
   ): Promise<TaskOutput<T>> {
     const record = this.get(modelId);
     if (!(TASKS as readonly string[]).includes(task)) {

@@ -1,3 +1,4 @@
+import type { CancelSignal } from '@orch/adapter-api';
 import { invalidRequestFromZod, OrchError } from '@orch/adapter-api';
 import type { PipelineHandle } from '../engine/pipeline-handle.js';
 import { pipelineTaskOf, type Task } from './model-record.js';
@@ -11,7 +12,7 @@ export async function callPipeline<T extends Task>(
   task: T,
   input: unknown,
   defaults: Params,
-  call: { timeoutMs: number; signal?: AbortSignal },
+  call: { timeoutMs: number; signal?: CancelSignal },
 ): Promise<TaskOutput<T>> {
   const schema = TaskInputSchemas[task];
   const merged =

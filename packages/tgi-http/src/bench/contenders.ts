@@ -18,7 +18,11 @@ export function tgiAdapterContender(url: string): Contender {
 /** Exposes the adapter's source (its wire side) without the TokenStream the contract wraps it in. */
 class SourceOnly extends TgiHttpAdapter {
   source(n: number, signal: AbortSignal): AsyncIterable<SourceYield> {
-    return this.run(parseTask({ prompt: prompt(n), max_tokens: n }), { signal, nonStreaming: false });
+    return this.run(parseTask({ prompt: prompt(n), max_tokens: n }), {
+      cancel: signal,
+      signal,
+      nonStreaming: false,
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 // a 200, so a failure before any token is still an HTTP error with its real status (retriable by the
 // client), and only failures after the first token become in-stream errors.
 import type { ServerResponse } from 'node:http';
+import type { CancelSignal } from '@orch/adapter-api';
 import {
   errorFromEvent,
   OrchError,
@@ -75,7 +76,7 @@ export async function openJob(job: JobHandle): Promise<OpenedJob> {
  */
 export async function openOrAnswer(
   res: ServerResponse,
-  signal: AbortSignal,
+  signal: CancelSignal,
   job: JobHandle,
   sendError: (res: ServerResponse, err: unknown) => void,
 ): Promise<OpenedJob | undefined> {
