@@ -1,6 +1,8 @@
 // Where the daemon's garbage comes from: V8's sampling heap profiler (short-lived objects included)
 // over a fixed number of non-streaming chat requests, printed as bytes per request by allocation site.
 // Not part of run-all; a diagnostic for the GC pauses §1 shows (`node dist/bench/alloc-profile.js`).
+// `--survivors` counts only objects that outlived a scavenge: what each scavenge copies, so what
+// its pause is made of (garbage costs a scavenge nothing).
 import type { Pool } from 'undici';
 import { type BenchEnv, startEnv } from './bench-env.js';
 import { chatBody, makePool, postJson } from './bench-http.js';
@@ -19,11 +21,11 @@ async function closedLoop(pool: Pool, count: number): Promise<void> {
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-export async function runAllocProfile(env: BenchEnv): Promise<Array<[string, number]>> {
+export async function runAllocProfile(env: BenchEnv, survivors = false): Promise<Array<[string, number]>> {
   const pool = makePool(env.daemonUrl, 16);
   try {
     await closedLoop(pool, WARM);
-    await env.daemon.request({ type: 'alloc-start' });
+    await env.daemon.request({ type: 'alloc-start', survivors });
     await closedLoop(pool, SAMPLED);
     const r = await env.daemon.request({ type: 'alloc-stop' }, 60_000);
     return Array.isArray(r.sites) ? (r.sites as Array<[string, number]>) : [];
@@ -32,10 +34,11 @@ export async function runAllocProfile(env: BenchEnv): Promise<Array<[string, num
   }
 }
 
-export function printAllocProfile(sites: Array<[string, number]>): void {
+export function printAllocProfile(sites: Array<[string, number]>, survivors = false): void {
   const total = sites.reduce((n, [, b]) => n + b, 0);
+  const what = survivors ? 'allocations that outlived a scavenge' : 'allocations';
   printTable(
-    `daemon allocations per non-stream 16-token /v1/chat/completions request (${SAMPLED} sampled, ` +
+    `daemon ${what} per non-stream 16-token /v1/chat/completions request (${SAMPLED} sampled, ` +
       `${(total / SAMPLED / 1024).toFixed(1)} KB/request in all)`,
     ['%', 'KB/req', 'site'],
     sites.slice(0, 25).map(([site, b]) => [(100 * b) / total, b / SAMPLED / 1024, site]),
@@ -43,10 +46,10 @@ export function printAllocProfile(sites: Array<[string, number]>): void {
   note('sampled every 4 KB on average: sites under ~1% are noise.');
 }
 
-runIfMain(import.meta.url, async () => {
+runIfMain(import.meta.url, async ({ survivors }) => {
   const env = await startEnv();
   try {
-    printAllocProfile(await runAllocProfile(env));
+    printAllocProfile(await runAllocProfile(env, survivors), survivors);
   } finally {
     await env.close();
   }

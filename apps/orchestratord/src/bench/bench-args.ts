@@ -17,6 +17,8 @@ export interface BenchArgs {
   memoryMs: number;
   /** run-all: wait up to this long (ms) for the cores to be mostly idle before each section. */
   waitQuietMs: number;
+  /** alloc-profile: count only objects that outlived a scavenge. */
+  survivors: boolean;
 }
 
 export const DEFAULT_ARGS: BenchArgs = {
@@ -28,6 +30,7 @@ export const DEFAULT_ARGS: BenchArgs = {
   memoryRequests: 100_000,
   memoryMs: 150_000,
   waitQuietMs: 0,
+  survivors: false,
 };
 
 const HELP = `bench flags:
@@ -38,7 +41,8 @@ const HELP = `bench flags:
   --cancel-streams 200        streams cut in the cancellation section
   --memory-requests 100000    requests in the memory section (10% aborted streams)
   --memory-seconds 150        time cap of the memory section
-  --wait-quiet 0              run-all: wait up to N s before each section for the cores to be <= 25% busy`;
+  --wait-quiet 0              run-all: wait up to N s before each section for the cores to be <= 25% busy
+  --survivors                 alloc-profile: only objects that outlived a scavenge`;
 
 function num(flag: string, v: string | undefined, min: number, max: number): number {
   const n = Number(v);
@@ -68,6 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     else if (flag === '--memory-requests') out.memoryRequests = num(flag, value(), 100, 10_000_000);
     else if (flag === '--memory-seconds') out.memoryMs = num(flag, value(), 1, 3600) * 1000;
     else if (flag === '--wait-quiet') out.waitQuietMs = num(flag, value(), 0, 600) * 1000;
+    else if (flag === '--survivors' && eq < 0) out.survivors = true;
     else throw new Error(`unknown flag '${a}'\n\n${HELP}`);
   }
   return out;

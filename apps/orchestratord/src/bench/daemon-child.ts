@@ -51,15 +51,17 @@ function retainedJobs(): number {
 /** Allocation sites (self bytes) from V8's sampling heap profiler, collected objects included. */
 let session: Session | undefined;
 
-async function allocStart(): Promise<void> {
+async function allocStart(survivors: boolean): Promise<void> {
   session ??= new Session();
   session.connect();
   await session.post('HeapProfiler.enable');
   // The two include* flags (V8 ≥ 11) count short-lived garbage too, which is what GC pressure is.
+  // Without the minor-GC one, only what outlived a scavenge is counted: what each scavenge copies
+  // and promotes, so what its pause length is made of.
   const params = {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMinorGC: !survivors,
   } as HeapProfiler.StartSamplingParameterType;
   await session.post('HeapProfiler.startSampling', params);
 }
@@ -83,7 +85,7 @@ async function allocStop(): Promise<Array<[string, number]>> {
 
 process.on('message', (m: ChildMessage) => {
   if (m.type === 'alloc-start') {
-    void allocStart().then(() => reply(m, { type: 'ok' }));
+    void allocStart(m.survivors === true).then(() => reply(m, { type: 'ok' }));
     return;
   }
   if (m.type === 'alloc-stop') {
