@@ -15,6 +15,7 @@ import { allRoutes } from './http/routes/index.js';
 import { DaemonServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { DaemonMetrics } from './metrics/daemon-metrics.js';
+import { tuneV8 } from './runtime/tune-v8.js';
 
 export interface DaemonOptions {
   logger?: Logger;
@@ -100,6 +101,7 @@ export async function startDaemon(
   opts: DaemonOptions = {},
 ): Promise<Daemon> {
   const env = opts.env ?? process.env;
+  tuneV8(env);
   const registry = new AdapterRegistry([...builtinPlugins(), ...(opts.plugins ?? [])]);
   let config = parseConfig(input, registry, env, opts.configPath ?? 'config');
   const log = opts.logger ?? createLogger(config.log.level);

@@ -2,6 +2,7 @@
 // (the daemon from the built dist, logs at warn, --expose-gc), with a tgi-http pool pointing at the
 // fake. Both listen on 127.0.0.1 port 0.
 import type { FakeTgiOptions } from '@orch/fake-tgi';
+import { DAEMON_NODE_FLAGS } from '../runtime/node-flags.js';
 import { type BenchChild, spawnBenchChild } from './bench-child.js';
 import { makePool, waitPoolReady } from './bench-http.js';
 
@@ -51,8 +52,10 @@ export async function startEnv(
   try {
     // ORCHD_BENCH_DAEMON_FLAGS adds node flags to the daemon only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
     const extraFlags = (process.env.ORCHD_BENCH_DAEMON_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    // The daemon runs with the flags it ships with (DAEMON_NODE_FLAGS, as `pnpm start` does).
     daemon = await spawnBenchChild('./daemon-child.js', daemonConfig(upstreamUrl, configExtra), [
       '--expose-gc',
+      ...DAEMON_NODE_FLAGS,
       ...extraFlags,
     ]);
   } catch (err) {
