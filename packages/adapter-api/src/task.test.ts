@@ -63,4 +63,18 @@ describe('validated tasks', () => {
     // A look-alike object that did not come from parseTask is validated as usual.
     expect(() => parseTask({ ...task, max_tokens: -1 })).toThrow(/max_tokens/);
   });
+
+  it('[ADAPTER-TASK-4] regression: the validated mark is on the task itself, hidden (a WeakSet of tasks slowed every scavenge)', () => {
+    const task = parseTask({ prompt: 'a', max_tokens: 3 });
+    // Invisible to keys, JSON and spreads: a copy is a new object and is validated again.
+    expect(Object.keys(task)).not.toContain('validated');
+    expect(JSON.parse(JSON.stringify(task))).toEqual({ ...task });
+    const copy = { ...task };
+    expect(Object.getOwnPropertySymbols(copy)).toEqual([]);
+    expect(parseTask(copy)).not.toBe(copy);
+    // The mark survives what the daemon does to a task: deadlines added, and handed on.
+    const timed = withTimeouts(task, { idle_ms: 9 });
+    expect(Object.getOwnPropertySymbols(timed)).toHaveLength(1);
+    expect(Object.keys(timed).sort()).toEqual(Object.keys(task).concat('timeouts').sort());
+  });
 });

@@ -3,6 +3,13 @@ export type QueuePolicy = 'reject' | 'drop-lru';
 
 export interface Queued {
   readonly task: { priority: Priority };
+  /**
+   * When the job first entered a queue (the queue's clock), written by the queue and kept across
+   * requeueFront so a retried job keeps its age. On the job, not in a WeakMap keyed by jobs: V8's
+   * scavenger walks a weak map's whole table, and entries for dead young keys stay in it until a
+   * full GC, so each request made every later scavenge a little slower (see adapter-api's task.ts).
+   */
+  queueArrival?: number | undefined;
 }
 
 export type AdmitResult<T> = { ok: true; evicted?: T } | { ok: false };
@@ -31,8 +38,6 @@ export class JobQueue<T extends Queued & object> {
   batchMaxWaitMs: number;
   private interactive: T[] = [];
   private batch: T[] = [];
-  /** When each job entered this queue; kept across requeueFront so a retried job keeps its age. */
-  private readonly arrivals = new WeakMap<T, number>();
   private readonly now: () => number;
 
   constructor(
@@ -58,14 +63,14 @@ export class JobQueue<T extends Queued & object> {
       if (this.policy === 'reject' || this.batch.length === 0) return { ok: false };
       evicted = this.batch.shift();
     }
-    this.arrivals.set(item, this.now());
+    item.queueArrival = this.now();
     this.listFor(item).push(item);
     return evicted ? { ok: true, evicted } : { ok: true };
   }
 
   /** Puts an already admitted job back at the head of its class (failover, backpressure). */
   requeueFront(item: T): void {
-    if (!this.arrivals.has(item)) this.arrivals.set(item, this.now());
+    if (item.queueArrival === undefined) item.queueArrival = this.now();
     this.listFor(item).unshift(item);
   }
 
@@ -155,7 +160,7 @@ export class JobQueue<T extends Queued & object> {
   }
 
   private arrivalOf(item: T): number {
-    return this.arrivals.get(item) ?? 0;
+    return item.queueArrival ?? 0;
   }
 
   /**

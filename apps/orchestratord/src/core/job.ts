@@ -52,6 +52,8 @@ export class Job implements JobHandle {
   readonly admittedAtPerf = performance.now();
   queuePosition = 0;
   predictedStartMs = 0;
+  /** Written by the pool's JobQueue (see Queued.queueArrival). */
+  queueArrival: number | undefined = undefined;
   poolId: string;
   /** The pool whose queue holds the job, or that runs it. */
   pool: Pool | undefined;
