@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ARGS, parseBenchArgs } from './bench-args.js';
 import { PatternCounter } from './pattern-counter.js';
 import { percentiles } from './percentiles.js';
+import { sumScavenges } from './promotion.js';
 import { formatTable } from './table.js';
 
 describe('bench tools', () => {
@@ -52,5 +53,20 @@ describe('bench tools', () => {
       ],
     ).split('\n');
     expect(t).toEqual(['', 'T', 'name       ms', '---------  -----', 'a           1.50', 'long name  12.25']);
+  });
+
+  it('sums the scavenges of a --trace-gc-nvp log between the marks, and only those', () => {
+    const line = (gc: string, promoted: number, allocated: number, pause: number) =>
+      `[1:0x1]  10 ms: pause=${pause} mutator=1.0 gc=${gc} reduce_memory=0 allocated=${allocated} promoted=${promoted} nodes_promoted=0`;
+    const log = [
+      line('s', 999, 999, 9),
+      'MARK start',
+      line('s', 100, 1000, 1.5),
+      line('mc', 5000, 5000, 7),
+      line('s', 300, 3000, 2.5),
+      'MARK end',
+      line('s', 999, 999, 9),
+    ].join('\n');
+    expect(sumScavenges(log)).toEqual({ scavenges: 2, promotedBytes: 400, allocatedBytes: 4000, pauseMs: 4 });
   });
 });
