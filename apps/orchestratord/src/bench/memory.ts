@@ -10,7 +10,8 @@ import { note, printTable } from './table.js';
 
 const CONCURRENCY = 32;
 /**
- * The daemon keeps up to 2,000 finished jobs (jobs.max_retained) for GET /v2/tasks/{id}, each with its
+ * The daemon keeps up to 2,000 finished jobs (jobs.max_retained) for GET /v2/tasks/{id} (native jobs and
+ * OpenAI requests with `store: true`), each with its
  * token log (up to 4,096 events). Which jobs sit in that window (an aborted 3,000-token stream or a
  * 16-token chat) moves the heap by tens of MB, which would hide a real leak or fake one. So before each
  * reference reading the window is flushed with identical small requests: the "before" and "after"
@@ -22,10 +23,13 @@ const ABORTED_TOKENS = 1_000;
 /** Warm-up requests of the mix, before the first flush. */
 const WARMUP = 3_000;
 
+/** Kept by the daemon (`store: true`): OpenAI-compatible requests without it are not retained. */
+const STORED_CHAT = JSON.stringify({ ...(JSON.parse(chatBody(16)) as object), store: true });
+
 async function flushRetained(pool: Pool): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next++ < FLUSH) await postJson(pool, '/v1/chat/completions', chatBody(16)).catch(() => undefined);
+    while (next++ < FLUSH) await postJson(pool, '/v1/chat/completions', STORED_CHAT).catch(() => undefined);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   // Let aborted upstream streams and closed sockets settle before reading.

@@ -53,7 +53,7 @@ export class JobStore {
   retire(job: Job): void {
     if (this.live.get(job.taskId) !== job) return;
     this.live.delete(job.taskId);
-    if (this.maxRetained === 0 || this.retentionMs === 0) return;
+    if (!job.retainWhenFinished || this.maxRetained === 0 || this.retentionMs === 0) return;
     const now = Date.now();
     // A long token log is not needed for the result (the end event carries the text); short
     // ones are kept for late replays within a global budget, oldest compacted first.

@@ -45,6 +45,8 @@ export class Job implements JobHandle {
   /** Slimmed to its identity, model and priority once the job is retained (see `retain()`). */
   task: TaskRequest;
   readonly correlationId: string;
+  /** Kept for GET /v2/tasks/{id} once finished (SubmitContext.retain). */
+  readonly retainWhenFinished: boolean;
   placement: JobPlacement;
   /** Pool ids that may serve this job, best first. */
   candidates: string[];
@@ -89,6 +91,7 @@ export class Job implements JobHandle {
     this.task = task;
     this.taskId = task.job_id;
     this.correlationId = ctx.correlationId;
+    this.retainWhenFinished = ctx.retain !== false;
     this.candidates = candidates;
     this.poolId = candidates[0] ?? '';
     this.placement = placement;

@@ -16,6 +16,11 @@ export interface SubmitContext {
   signal?: CancelSignal;
   /** Placement: pin to a pool/replica (never falls back) or prefer one. */
   placement?: { pin?: { pool?: string; replica?: string }; prefer?: { pool?: string; replica?: string } };
+  /**
+   * Keep the finished job for GET /v2/tasks/{id} and replays (default true). The compatible APIs
+   * answer with the whole result and pass false unless asked to store it (ORCHD-JOB-1).
+   */
+  retain?: boolean;
 }
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

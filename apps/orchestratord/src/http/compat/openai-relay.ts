@@ -27,11 +27,20 @@ export async function submitCompat(
   res: ServerResponse,
   ctx: RequestContext,
   deps: RouteModuleDeps,
-  build: (body: unknown) => Parameters<RouteModuleDeps['orchestrator']['submit']>[0],
+  build: (body: unknown) => {
+    task: Parameters<RouteModuleDeps['orchestrator']['submit']>[0];
+    store: boolean;
+  },
 ): Promise<JobHandle | undefined> {
   try {
-    const task = build(await ctx.json());
-    return deps.orchestrator.submit(task, { correlationId: ctx.correlationId, signal: ctx.signal });
+    const { task, store } = build(await ctx.json());
+    // The response carries the whole result: the job is kept for GET /v2/tasks/{id} only when
+    // the client asks OpenAI's way (`store: true`), as OpenAI keeps nothing by default either.
+    return deps.orchestrator.submit(task, {
+      correlationId: ctx.correlationId,
+      signal: ctx.signal,
+      retain: store,
+    });
   } catch (err) {
     sendOpenAIError(res, err);
     return undefined;
@@ -49,7 +58,7 @@ export function sendJsonBody(res: ServerResponse, body: unknown): void {
  * The body both OpenAI routes share: parse + submit, open, hand the job to `relay`, and always close
  * what was opened (cancelling the job when the client went away).
  */
-export async function relayCompat<B>(
+export async function relayCompat<B extends { store?: boolean | null | undefined }>(
   res: ServerResponse,
   ctx: RequestContext,
   deps: RouteModuleDeps,
@@ -60,7 +69,7 @@ export async function relayCompat<B>(
   const job = await submitCompat(res, ctx, deps, (raw) => {
     const parsed = parse(raw);
     body = parsed.body;
-    return parsed.task;
+    return { task: parsed.task, store: parsed.body.store === true };
   });
   if (!job || body === undefined) return;
   try {

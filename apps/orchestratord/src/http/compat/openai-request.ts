@@ -111,6 +111,8 @@ export const ChatCompletionBody = z.object({
   logprobs: z.boolean().nullable().optional(),
   top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
   audio: z.null({ message: 'audio output is not supported' }).optional(),
+  /** OpenAI's flag for keeping the completion; here: keep the job for GET /v2/tasks/{id}. */
+  store: z.boolean().nullable().optional(),
 });
 export type ChatCompletionBody = z.infer<typeof ChatCompletionBody>;
 
@@ -124,6 +126,7 @@ export const CompletionBody = z.object({
   logprobs: z.number().int().min(0).max(5).nullable().optional(),
   best_of: z.literal(1, { message: 'only best_of = 1 is supported' }).nullable().optional(),
   suffix: z.null({ message: 'suffix is not supported' }).optional(),
+  store: z.boolean().nullable().optional(),
 });
 export type CompletionBody = z.infer<typeof CompletionBody>;
 

@@ -92,9 +92,11 @@ async function relayGenerate(
   let job: JobHandle;
   try {
     body = parseGenerate(compat ? compat.raw : await ctx.json(), streaming);
+    // TGI's API has no stored results: the answer is the record (ORCHD-JOB-1).
     job = deps.orchestrator.submit(generateToTask(body), {
       correlationId: ctx.correlationId,
       signal: ctx.signal,
+      retain: false,
     });
   } catch (err) {
     sendTgiError(res, err);

@@ -173,4 +173,36 @@ describe('through the daemon', () => {
     const unauth = await new OrchClient({ baseUrl: d.url, token: 'wrong' }).pools().catch((e: unknown) => e);
     expect(unauth).toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
   });
+
+  it('[ORCHD-JOB-1] compat requests keep no finished job unless the OpenAI client asks with store: true', async () => {
+    const client = new OpenAI({ baseURL: `${d.url}/v1`, apiKey: TOKEN, maxRetries: 0 });
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const taskOf = (id: string) =>
+      fetch(`${d.url}/v2/tasks/${id.replace(/^(chatcmpl|cmpl)-/, '')}`, { headers: auth });
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+
+    const plain = await client.chat.completions.create({ model: 'mock-model', messages });
+    expect((await taskOf(plain.id)).status).toBe(404);
+    const cmp = await client.completions.create({ model: 'mock-model', prompt: 'x', max_tokens: 1 });
+    expect((await taskOf(cmp.id)).status).toBe(404);
+
+    const stored = await client.chat.completions.create({ model: 'mock-model', messages, store: true });
+    const got = await taskOf(stored.id);
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject({ state: 'succeeded', result: { text: 'Hello, world!' } });
+
+    // Native submissions are kept as before.
+    const native = await fetch(`${d.url}/v2/tasks`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'x', max_tokens: 2 }),
+    });
+    const { task_id } = (await native.json()) as { task_id: string };
+    for (let i = 0; i < 50; i++) {
+      const r = (await (await taskOf(task_id)).json()) as { state: string };
+      if (r.state === 'succeeded') break;
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    expect(await (await taskOf(task_id)).json()).toMatchObject({ state: 'succeeded' });
+  });
 });
