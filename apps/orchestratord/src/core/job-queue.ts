@@ -21,7 +21,7 @@ export interface JobQueueOptions {
   now?: () => number;
 }
 
-export const DEFAULT_BATCH_MAX_WAIT_MS = 30_000;
+const DEFAULT_BATCH_MAX_WAIT_MS = 30_000;
 
 /**
  * A bounded two-class queue, FIFO within a class. Interactive jobs overtake batch jobs, but only
@@ -34,7 +34,7 @@ export const DEFAULT_BATCH_MAX_WAIT_MS = 30_000;
  * When full, `reject` refuses the newcomer; `drop-lru` evicts the oldest batch job (the one
  * waiting longest for the least urgent work) and refuses only when none is left to evict.
  */
-export class JobQueue<T extends Queued & object> {
+export class JobQueue<T extends Queued> {
   batchMaxWaitMs: number;
   private interactive: T[] = [];
   private batch: T[] = [];

@@ -57,13 +57,14 @@ export class JobStore {
     const now = Date.now();
     // A long token log is not needed for the result (the end event carries the text); short
     // ones are kept for late replays within a global budget, oldest compacted first.
-    job.retain();
+    // Compacted before retain(), which copies the log to its exact length: a long log is not copied.
     const events = job.snapshot().length;
     if (events > COMPACT_ABOVE) job.compact();
     else {
       this.replayable.set(job.taskId, events);
       this.replayEvents += events;
     }
+    job.retain();
     this.finished.set(job.taskId, { job, at: now });
     this.prune(now);
     // Keys rather than entries: no [id, n] pair allocated per step on this per-request path.

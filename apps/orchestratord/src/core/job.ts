@@ -175,14 +175,11 @@ export class Job implements JobHandle {
 
   /**
    * Appends the terminal event, preceded when nothing was sent yet by the running attempt's held
-   * `started`, else by `startedFallback`.
+   * `started`, else by a synthetic one (made only then).
    */
-  finish(ev: EndEvent | ErrorEvent, startedFallback?: StartedEvent): boolean {
+  finish(ev: EndEvent | ErrorEvent): boolean {
     if (this.terminal) return false;
-    if (this.log.length === 0) {
-      const started = this.pendingStarted ?? startedFallback;
-      if (started) this.appendStarted(started);
-    }
+    if (this.log.length === 0) this.appendStarted(this.pendingStarted ?? this.syntheticStarted());
     this.pendingStarted = undefined;
     this.terminal = ev;
     const wasQueued = this.queued;
@@ -207,7 +204,7 @@ export class Job implements JobHandle {
     if (err.status !== undefined) ev.status = err.status;
     if (err.retryAfterMs !== undefined) ev.retry_after_ms = err.retryAfterMs;
     if (err.timeoutPhase !== undefined) ev.timeout_phase = err.timeoutPhase;
-    const ok = this.finish(ev, this.syntheticStarted());
+    const ok = this.finish(ev);
     if (ok) this.attemptAbort?.abort(err);
     return ok;
   }
@@ -223,7 +220,7 @@ export class Job implements JobHandle {
       tokens_emitted: this.tokenCount,
     };
     // Terminal first, abort second: whatever the upstream still delivers finds the log closed.
-    this.finish(ev, this.syntheticStarted());
+    this.finish(ev);
     this.attemptAbort?.abort();
   }
 
@@ -231,7 +228,7 @@ export class Job implements JobHandle {
    * A `started` for a job no engine stream started. It names a replica only while an attempt runs
    * there: a job waiting in a queue after failover was served by none.
    */
-  syntheticStarted(): StartedEvent {
+  private syntheticStarted(): StartedEvent {
     const ev: StartedEvent = {
       type: 'started',
       job_id: this.taskId,

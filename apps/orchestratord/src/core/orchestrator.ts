@@ -228,10 +228,7 @@ export class OrchestratorImpl implements Orchestrator {
 
   /** Stops admitting to a pool; queued and running jobs still finish. */
   drainPool(id: string): PoolView | undefined {
-    const pool = this.manager.pools.get(id);
-    if (!pool) return undefined;
-    pool.draining = true;
-    return pool.view();
+    return this.setDraining(id, true);
   }
 
   /**
@@ -239,9 +236,13 @@ export class OrchestratorImpl implements Orchestrator {
    * pool retired by a reload is gone from the map and stays retired.
    */
   undrainPool(id: string): PoolView | undefined {
+    return this.setDraining(id, false);
+  }
+
+  private setDraining(id: string, draining: boolean): PoolView | undefined {
     const pool = this.manager.pools.get(id);
     if (!pool) return undefined;
-    pool.draining = false;
+    pool.draining = draining;
     return pool.view();
   }
 

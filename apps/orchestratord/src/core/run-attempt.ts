@@ -110,7 +110,7 @@ export async function runAttempt(
   if (terminal.type === 'end') {
     replica.breaker.onSuccess();
     pool.serviceTime.record(performance.now() - dispatchedAt);
-    job.finish(terminal, job.syntheticStarted());
+    job.finish(terminal);
     return { kind: 'done' };
   }
   const relayed = job.tokensEmitted > 0;
@@ -125,14 +125,11 @@ export async function runAttempt(
     if (terminal.retriable && terminal.code !== 'CANCELLED') return { kind: 'retry', error: err };
   }
   // After the first token (or not retriable): the client gets the error, never a clean end.
-  job.finish(
-    {
-      ...terminal,
-      job_id: job.taskId,
-      tokens_emitted: job.tokensEmitted,
-      retriable: terminal.retriable && !relayed,
-    },
-    job.syntheticStarted(),
-  );
+  job.finish({
+    ...terminal,
+    job_id: job.taskId,
+    tokens_emitted: job.tokensEmitted,
+    retriable: terminal.retriable && !relayed,
+  });
   return { kind: 'done' };
 }

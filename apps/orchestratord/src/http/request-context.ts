@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { CancelSignal } from '@orch/adapter-api';
 import type { Logger } from 'pino';
-import type { DaemonResponse } from './daemon-response.js';
+import type { ResponseState } from './daemon-response.js';
 import { readJsonBody } from './read-body.js';
 import type { RequestContext } from './route-types.js';
 
@@ -19,8 +19,7 @@ export class DaemonRequestContext implements RequestContext {
 
   constructor(
     private readonly req: IncomingMessage,
-    private readonly res: DaemonResponse,
-    readonly correlationId: string,
+    private readonly state: ResponseState,
     private readonly rawQuery: string,
     private readonly owner: ContextOwner,
   ) {}
@@ -31,8 +30,12 @@ export class DaemonRequestContext implements RequestContext {
     return this.parsedQuery;
   }
 
+  get correlationId(): string {
+    return this.state.correlationId;
+  }
+
   get signal(): CancelSignal {
-    return this.res.orch!.signal;
+    return this.state.signal;
   }
 
   get log(): Logger {

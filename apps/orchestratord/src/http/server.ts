@@ -101,7 +101,7 @@ export class DaemonServer implements ResponseOwner {
     res.orch = new ResponseState(this, t0, correlationId, req.method ?? 'GET');
     this.active.add(res);
     res.on('close', onResponseClose);
-    const ctx = new DaemonRequestContext(req, res, correlationId, q < 0 ? '' : rawUrl.slice(q + 1), this);
+    const ctx = new DaemonRequestContext(req, res.orch, q < 0 ? '' : rawUrl.slice(q + 1), this);
     try {
       const match = router.match(res.orch.method, path);
       if (match.kind === 'not-found') {

@@ -7,10 +7,12 @@ import {
   errorFromEvent,
   OrchError,
   type StartedEvent,
+  type TaskRequestInput,
   type TerminalEvent,
   type TokenEvent,
 } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
+import type { RequestContext, RouteModuleDeps } from '../route-types.js';
 
 export type FirstEvent = Exclude<TokenEvent, StartedEvent>;
 
@@ -114,4 +116,52 @@ export function routableModel(model: string | null | undefined): string | undefi
   // @huggingface/inference with an endpointUrl sends that URL as the model.
   if (/^https?:\/\//i.test(model)) return undefined;
   return model;
+}
+
+/** What a compat route makes of a request before submitting it. */
+export interface CompatJob<B> {
+  body: B;
+  task: TaskRequestInput;
+  /** Keep the finished job for GET /v2/tasks/{id} (SubmitContext.retain, ORCHD-JOB-1). */
+  retain: boolean;
+}
+
+/**
+ * The plumbing every compat route shares: read + submit + open (answering the route family's error
+ * itself when any fails), then `relay` the opened job. What was opened is always closed, and the
+ * job is cancelled when the client went away.
+ */
+export async function relayJob<B>(
+  res: ServerResponse,
+  ctx: RequestContext,
+  deps: RouteModuleDeps,
+  sendError: (res: ServerResponse, err: unknown) => void,
+  read: () => Promise<CompatJob<B>>,
+  relay: (job: JobHandle, opened: OpenedJob, body: B) => Promise<void>,
+): Promise<void> {
+  let job: JobHandle;
+  let body: B;
+  try {
+    const next = await read();
+    body = next.body;
+    job = deps.orchestrator.submit(next.task, {
+      correlationId: ctx.correlationId,
+      signal: ctx.signal,
+      retain: next.retain,
+    });
+  } catch (err) {
+    sendError(res, err);
+    return;
+  }
+  try {
+    const opened = await openOrAnswer(res, ctx.signal, job, sendError);
+    if (!opened) return;
+    try {
+      await relay(job, opened, body);
+    } finally {
+      opened.close();
+    }
+  } finally {
+    if (ctx.signal.aborted) job.cancel();
+  }
 }

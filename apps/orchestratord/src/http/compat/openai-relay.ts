@@ -5,11 +5,12 @@ import {
   type ErrorEvent,
   errorFromEvent,
   type StartedEvent,
+  type TaskRequestInput,
   type TokenTextEvent,
 } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import { type FirstEvent, type OpenedJob, openOrAnswer } from './job-stream.js';
+import { type FirstEvent, type OpenedJob, relayJob } from './job-stream.js';
 import { openAIStreamError, sendOpenAIError } from './openai-errors.js';
 import type { ResponseMeta } from './openai-response.js';
 import { sendData } from './sse-sink.js';
@@ -22,31 +23,6 @@ export function metaFor(job: JobHandle, started: StartedEvent | undefined, prefi
   };
 }
 
-/** Submits the task; answers the OpenAI error itself and returns undefined when it could not. */
-export async function submitCompat(
-  res: ServerResponse,
-  ctx: RequestContext,
-  deps: RouteModuleDeps,
-  build: (body: unknown) => {
-    task: Parameters<RouteModuleDeps['orchestrator']['submit']>[0];
-    store: boolean;
-  },
-): Promise<JobHandle | undefined> {
-  try {
-    const { task, store } = build(await ctx.json());
-    // The response carries the whole result: the job is kept for GET /v2/tasks/{id} only when
-    // the client asks OpenAI's way (`store: true`), as OpenAI keeps nothing by default either.
-    return deps.orchestrator.submit(task, {
-      correlationId: ctx.correlationId,
-      signal: ctx.signal,
-      retain: store,
-    });
-  } catch (err) {
-    sendOpenAIError(res, err);
-    return undefined;
-  }
-}
-
 export function sendJsonBody(res: ServerResponse, body: unknown): void {
   if (res.destroyed) return;
   const text = JSON.stringify(body);
@@ -54,35 +30,27 @@ export function sendJsonBody(res: ServerResponse, body: unknown): void {
   res.end(text);
 }
 
-/**
- * The body both OpenAI routes share: parse + submit, open, hand the job to `relay`, and always close
- * what was opened (cancelling the job when the client went away).
- */
-export async function relayCompat<B extends { store?: boolean | null | undefined }>(
+/** The body both OpenAI routes share: relayJob with OpenAI's errors. */
+export function relayCompat<B extends { store?: boolean | null | undefined }>(
   res: ServerResponse,
   ctx: RequestContext,
   deps: RouteModuleDeps,
-  parse: (raw: unknown) => { body: B; task: Parameters<RouteModuleDeps['orchestrator']['submit']>[0] },
+  parse: (raw: unknown) => { body: B; task: TaskRequestInput },
   relay: (job: JobHandle, opened: OpenedJob, body: B) => Promise<void>,
 ): Promise<void> {
-  let body: B | undefined;
-  const job = await submitCompat(res, ctx, deps, (raw) => {
-    const parsed = parse(raw);
-    body = parsed.body;
-    return { task: parsed.task, store: parsed.body.store === true };
-  });
-  if (!job || body === undefined) return;
-  try {
-    const opened = await openOrAnswer(res, ctx.signal, job, sendOpenAIError);
-    if (!opened) return;
-    try {
-      await relay(job, opened, body);
-    } finally {
-      opened.close();
-    }
-  } finally {
-    if (ctx.signal.aborted) job.cancel();
-  }
+  return relayJob(
+    res,
+    ctx,
+    deps,
+    sendOpenAIError,
+    async () => {
+      const { body, task } = parse(await ctx.json());
+      // The response carries the whole result: the job is kept for GET /v2/tasks/{id} only when
+      // the client asks OpenAI's way (`store: true`), as OpenAI keeps nothing by default either.
+      return { body, task, retain: body.store === true };
+    },
+    relay,
+  );
 }
 
 /** Ends a stream that failed after its first token: the error as a data event, and no [DONE]. */

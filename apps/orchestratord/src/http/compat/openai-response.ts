@@ -46,17 +46,13 @@ function openAILogprob(logprob: number | null | undefined): number {
 export function logprobEntry(ev: TokenTextEvent, top = 0): LogprobEntry {
   const alternatives = top > 0 ? ev.top_logprobs : undefined;
   return {
-    token: ev.text,
-    logprob: openAILogprob(ev.logprob),
-    bytes: [...Buffer.from(ev.text, 'utf8')],
-    top_logprobs: alternatives
-      ? alternatives.slice(0, top).map((a) => ({
-          token: a.text,
-          logprob: openAILogprob(a.logprob),
-          bytes: [...Buffer.from(a.text, 'utf8')],
-        }))
-      : [],
+    ...topEntry(ev.text, ev.logprob),
+    top_logprobs: alternatives ? alternatives.slice(0, top).map((a) => topEntry(a.text, a.logprob)) : [],
   };
+}
+
+function topEntry(text: string, logprob: number | null | undefined) {
+  return { token: text, logprob: openAILogprob(logprob), bytes: [...Buffer.from(text, 'utf8')] };
 }
 
 /** Fields every response/chunk of one job shares. */

@@ -4,7 +4,7 @@ import { type EndEvent, errorFromEvent, type FinishReason, type TokenTextEvent }
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import { eventsOf, type FirstEvent, type OpenedJob, openOrAnswer } from './job-stream.js';
+import { eventsOf, type FirstEvent, type OpenedJob, relayJob } from './job-stream.js';
 import { sendData } from './sse-sink.js';
 import {
   type GenerateBody,
@@ -21,23 +21,23 @@ interface TgiToken {
   special: boolean;
 }
 
-function tgiToken(ev: TokenTextEvent): TgiToken {
-  return {
-    id: ev.token_id ?? 0,
-    text: ev.text,
-    logprob: typeof ev.logprob === 'number' ? ev.logprob : null,
-    special: ev.special === true,
-  };
+/** A TGI `Token`; an engine that gives no id or flag: 0 / false. */
+function toTgiToken(
+  id: number | undefined,
+  text: string,
+  logprob: number | null,
+  special: boolean | undefined,
+): TgiToken {
+  return { id: id ?? 0, text, logprob, special: special === true };
 }
 
-/** A token's alternatives as TGI `Token`s (an engine that gives no id or flag: 0 / false, as above). */
+function tgiToken(ev: TokenTextEvent): TgiToken {
+  return toTgiToken(ev.token_id, ev.text, typeof ev.logprob === 'number' ? ev.logprob : null, ev.special);
+}
+
+/** A token's alternatives as TGI `Token`s. */
 function tgiTopTokens(ev: TokenTextEvent): TgiToken[] {
-  return (ev.top_logprobs ?? []).map((a) => ({
-    id: a.id ?? 0,
-    text: a.text,
-    logprob: a.logprob,
-    special: a.special === true,
-  }));
+  return (ev.top_logprobs ?? []).map((a) => toTgiToken(a.id, a.text, a.logprob, a.special));
 }
 
 /** Whether the client asked for `top_n_tokens` (only then does TGI write any `top_tokens`). */
@@ -76,40 +76,27 @@ export interface CompatCall {
   array?: boolean;
 }
 
-/**
- * Parse + submit + open (answering TGI's error itself when any fails), then `relay` the job; what was
- * opened is always closed, and the job cancelled when the client went away.
- */
-async function relayGenerate(
+/** relayJob with TGI's body and errors. */
+function relayGenerate(
   res: ServerResponse,
   ctx: RequestContext,
   deps: RouteModuleDeps,
   streaming: boolean,
   compat: CompatCall | undefined,
-  relay: (job: JobHandle, body: GenerateBody, opened: OpenedJob) => Promise<void>,
+  relay: (job: JobHandle, opened: OpenedJob, body: GenerateBody) => Promise<void>,
 ): Promise<void> {
-  let body: GenerateBody;
-  let job: JobHandle;
-  try {
-    body = parseGenerate(compat ? compat.raw : await ctx.json(), streaming);
-    // TGI's API has no stored results: the answer is the record (ORCHD-JOB-1).
-    job = deps.orchestrator.submit(generateToTask(body), {
-      correlationId: ctx.correlationId,
-      signal: ctx.signal,
-      retain: false,
-    });
-  } catch (err) {
-    sendTgiError(res, err);
-    return;
-  }
-  const opened = await openOrAnswer(res, ctx.signal, job, sendTgiError);
-  if (!opened) return;
-  try {
-    await relay(job, body, opened);
-  } finally {
-    opened.close();
-    if (ctx.signal.aborted) job.cancel();
-  }
+  return relayJob(
+    res,
+    ctx,
+    deps,
+    sendTgiError,
+    async () => {
+      const body = parseGenerate(compat ? compat.raw : await ctx.json(), streaming);
+      // TGI's API has no stored results: the answer is the record (ORCHD-JOB-1).
+      return { body, task: generateToTask(body), retain: false };
+    },
+    relay,
+  );
 }
 
 export async function handleGenerate(
@@ -119,7 +106,7 @@ export async function handleGenerate(
   deps: RouteModuleDeps,
   compat?: CompatCall,
 ): Promise<void> {
-  await relayGenerate(res, ctx, deps, false, compat, async (job, body, opened) => {
+  await relayGenerate(res, ctx, deps, false, compat, async (job, opened, body) => {
     const tokens: TgiToken[] = [];
     const top: TgiToken[][] | undefined = wantsTopTokens(body) ? [] : undefined;
     // Nothing is sent before the end: waiting for it lets the events be taken from the job's log
@@ -188,7 +175,7 @@ export async function handleGenerateStream(
   deps: RouteModuleDeps,
   compat?: CompatCall,
 ): Promise<void> {
-  await relayGenerate(res, ctx, deps, true, compat, async (job, body, opened) => {
+  await relayGenerate(res, ctx, deps, true, compat, async (job, opened, body) => {
     let index = 0;
     let held: StreamToken | undefined;
     const withTop = wantsTopTokens(body);

@@ -5,7 +5,7 @@ import type { FakeTgi } from '@orch/fake-tgi';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../daemon.js';
-import { startTgiDaemon } from './__test-utils__/tgi-daemon.js';
+import { startTgiDaemon, TGI_MODEL } from './__test-utils__/tgi-daemon.js';
 
 let tgi: FakeTgi;
 let d: Daemon;
@@ -48,7 +48,7 @@ describe('compat APIs over a TGI replica', () => {
     await tgi.setFaults({ stallAfterTokens: 1 });
     const client = new OpenAI({ baseURL: `${d.url}/v1`, apiKey: 'unused', maxRetries: 0 });
     const stream = await client.chat.completions.create({
-      model: 'fake-org/fake-model',
+      model: TGI_MODEL,
       messages: [{ role: 'user', content: 'hi' }],
       stream: true,
     });

@@ -6,7 +6,7 @@ import type { FakeTgi } from '@orch/fake-tgi';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Daemon } from '../../daemon.js';
-import { startTgiDaemon, streamedTopTokens } from './__test-utils__/tgi-daemon.js';
+import { startTgiDaemon, streamedTopTokens, TGI_MODEL } from './__test-utils__/tgi-daemon.js';
 
 let tgi: FakeTgi;
 let d: Daemon;
@@ -24,7 +24,7 @@ afterEach(() => tgi.reset());
 
 const upstream = (path: string) => tgi.requests.filter((r) => r.path === path).at(-1)?.body;
 const messages = [{ role: 'user' as const, content: 'hi' }];
-const model = 'fake-org/fake-model';
+const model = TGI_MODEL;
 
 describe('alternatives end to end over a TGI replica', () => {
   it('[ORCHD-OAI-E2E] [ORCHD-OAI-10] the openai SDK reads top_logprobs from chat, non-stream and stream', async () => {

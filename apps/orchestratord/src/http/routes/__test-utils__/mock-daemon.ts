@@ -57,12 +57,16 @@ export async function startMockDaemon(
       ...(opts.localModels ? { localModels: opts.localModels } : {}),
     },
   );
-  // Wait (bounded) until the pool reports a ready replica.
+  await waitReady(daemon.url);
+  return { daemon, url: daemon.url, adapters, close: () => daemon.close(0) };
+}
+
+/** Waits (bounded: 2 s) until the daemon at `url` reports a ready replica. */
+export async function waitReady(url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const r = await fetch(`${daemon.url}/readyz`);
+    const r = await fetch(`${url}/readyz`);
     await r.arrayBuffer();
-    if (r.ok) break;
+    if (r.ok) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return { daemon, url: daemon.url, adapters, close: () => daemon.close(0) };
 }

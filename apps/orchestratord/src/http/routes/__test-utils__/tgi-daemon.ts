@@ -4,6 +4,7 @@ import { type FakeTgi, startFakeTgi } from '@orch/fake-tgi';
 import type OpenAI from 'openai';
 import { pino } from 'pino';
 import { type Daemon, startDaemon } from '../../../daemon.js';
+import { waitReady } from './mock-daemon.js';
 
 export const TGI_MODEL = 'fake-org/fake-model';
 
@@ -25,12 +26,7 @@ export async function startTgiDaemon(): Promise<{ tgi: FakeTgi; d: Daemon }> {
     },
     { env: {}, logger: pino({ level: 'silent' }), defaultMetrics: false },
   );
-  for (let i = 0; i < 200; i++) {
-    const r = await fetch(`${d.url}/readyz`);
-    await r.arrayBuffer();
-    if (r.ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitReady(d.url);
   return { tgi, d };
 }
 
