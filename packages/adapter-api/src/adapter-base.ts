@@ -13,7 +13,7 @@ import type { SourceYield } from './events.js';
 import { collectResult } from './generate.js';
 import { StatsTracker } from './stats-tracker.js';
 import { parseTask, type TaskRequest, type TaskRequestInput } from './task.js';
-import { createTokenStream, type TokenStream, type TokenStreamInit } from './token-stream.js';
+import { createTokenStream, type TokenStream } from './token-stream.js';
 
 export interface SourceContext {
   /**
@@ -123,7 +123,7 @@ export abstract class AdapterBase implements WorkerAdapter {
       });
     }
     const timeouts = deadlinesFor(task.timeouts ?? this.defaultTimeouts(), oneShot);
-    const init: TokenStreamInit = {
+    const stream = createTokenStream({
       jobId: task.job_id,
       engine: this.engine,
       model: this.modelFor(task),
@@ -138,8 +138,7 @@ export abstract class AdapterBase implements WorkerAdapter {
           this.statsTracker.settle(terminal);
         },
       },
-    };
-    const stream = createTokenStream(init);
+    });
     this.jobs.set(task.job_id, stream);
     this.statsTracker.begin();
     return stream;

@@ -419,7 +419,6 @@ export class TokenStream extends EventEmitter<TokenStreamEventMap> implements As
     signal.removeEventListener('abort', this.onAbort);
     const terminal = this.terminal;
     if (!signal.aborted && terminal?.type === 'error') {
-      signal.removeEventListener('abort', this.onAbort);
       this.canceller.abort(new OrchError(terminal.code, terminal.message));
     }
     if (this.iterator && !this.sourceDone) {

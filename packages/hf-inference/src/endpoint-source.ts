@@ -5,6 +5,7 @@ import {
   type TaskRequest,
   type TokenEvent,
   type WorkerAdapter,
+  withTimeouts,
 } from '@orch/adapter-api';
 
 /** TokenEvent → SourceEvent: the outer stream renumbers and re-times, so only the payload is kept. */
@@ -48,11 +49,12 @@ export async function* endpointSource(
   task: TaskRequest,
   ctx: SourceContext,
 ): AsyncGenerator<SourceEvent, void, undefined> {
-  const { timeouts: _outerDeadlines, ...innerTask } = task;
+  // The outer stream owns the deadlines. withTimeouts' copy stays marked as validated, so the inner
+  // adapter does not parse the task again.
+  const innerTask = withTimeouts(task, undefined);
   // A one-shot call is the inner adapter's one-shot call too (TGI's /generate), re-emitted event by
   // event like a stream, so its per-token data (logprobs, alternatives) is not folded into one token.
-  const stream = inner.submit(ctx.nonStreaming ? { ...innerTask, stream: false } : innerTask, {
-    signal: ctx.cancel,
-  });
+  if (ctx.nonStreaming) innerTask.stream = false;
+  const stream = inner.submit(innerTask, { signal: ctx.cancel });
   for await (const ev of stream) yield toSource(ev);
 }

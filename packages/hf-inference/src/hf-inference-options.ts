@@ -24,7 +24,6 @@ export interface LoadingWaitOptions {
   maxDelayMs?: number;
 }
 
-/** Options of `new HfInferenceAdapter(...)`. Validated with zod; a bad field throws INVALID_REQUEST naming it. */
 /** The transport options passed through to @orch/http-util as they are. */
 type TransportOptions = Pick<
   HttpClientOptions,
@@ -40,6 +39,7 @@ type TransportOptions = Pick<
   | 'hooks'
 >;
 
+/** Options of `new HfInferenceAdapter(...)`. Validated with zod; a bad field throws INVALID_REQUEST naming it. */
 export interface HfInferenceOptions extends TransportOptions {
   /** Hub model id; in router mode it may carry `:provider` or a policy (`:fastest`, `:cheapest`). */
   model: string;

@@ -1,18 +1,12 @@
-import { OrchError, type TopLogprob } from '@orch/adapter-api';
+import type { OrchError, TopLogprob } from '@orch/adapter-api';
+import { isObj, protocol } from './wire-checks.js';
 
 // Top-logprob alternatives as the two wire formats carry them (ADAPTER-LOGPROB-1, TGI-LOGPROB-1/2):
 // TGI's generate route sends `Token`s, the OpenAI-style chat route `{token, logprob}` entries. Both
 // are read with cheap field checks, since they arrive with every token of a job that asked for them.
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null;
-}
-
 function malformed(what: string, data: string): OrchError {
-  const sample = data.length > 200 ? `${data.slice(0, 200)}…` : data;
-  return new OrchError('PROTOCOL', `The engine sent malformed ${what}: ${sample}`, { retriable: true });
+  return protocol(`The engine sent malformed ${what}`, data);
 }
 
 /**

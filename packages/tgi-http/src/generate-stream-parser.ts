@@ -1,6 +1,7 @@
-import { type FinishReason, OrchError, type SourceEvent } from '@orch/adapter-api';
+import type { FinishReason, SourceEvent } from '@orch/adapter-api';
 import { tgiAlternatives } from './alternatives.js';
 import { tgiError } from './tgi-error.js';
+import { isObj, protocol } from './wire-checks.js';
 
 export type TokenSourceEvent = Extract<SourceEvent, { type: 'token' }>;
 export type EndSourceEvent = Extract<SourceEvent, { type: 'end' }>;
@@ -15,17 +16,6 @@ const FINISH: Record<string, FinishReason> = {
 /** TGI's generate-route finish reasons (`eos_token`, `length`, `stop_sequence`) → orch's. */
 export function normaliseGenerateFinish(reason: unknown): FinishReason {
   return (typeof reason === 'string' ? FINISH[reason] : undefined) ?? 'stop';
-}
-
-function protocol(message: string, data: string): OrchError {
-  const sample = data.length > 200 ? `${data.slice(0, 200)}…` : data;
-  return new OrchError('PROTOCOL', `${message}: ${sample}`, { retriable: true });
-}
-
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null;
 }
 
 /** A TGI `Token` (`{id, text, logprob, special}`) checked field by field; undefined if it is not one. */

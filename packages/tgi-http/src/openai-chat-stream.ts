@@ -1,11 +1,11 @@
 import { type EndEvent, type FinishReason, OrchError, type SourceEvent } from '@orch/adapter-api';
 import { openAiAlternatives } from './alternatives.js';
 import { errorTypeFromMessage, tgiError } from './tgi-error.js';
+import { isObj, protocol } from './wire-checks.js';
 
 type TokenSourceEvent = Extract<SourceEvent, { type: 'token' }>;
 type EndSourceEvent = Extract<SourceEvent, { type: 'end' }>;
 type ToolCallOut = NonNullable<EndEvent['tool_calls']>[number];
-type Obj = Record<string, unknown>;
 
 /** More parallel tool calls than this in one answer is not a real model output; refuse to grow. */
 const MAX_TOOL_CALLS = 64;
@@ -24,15 +24,6 @@ const FINISH: Record<string, FinishReason> = {
 /** OpenAI-style finish reasons (and TGI's variants) → orch's; unknown values count as a plain stop. */
 export function normaliseChatFinish(reason: unknown): FinishReason {
   return (typeof reason === 'string' ? FINISH[reason] : undefined) ?? 'stop';
-}
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null;
-}
-
-function protocol(message: string, data: string): OrchError {
-  const sample = data.length > 200 ? `${data.slice(0, 200)}…` : data;
-  return new OrchError('PROTOCOL', `${message}: ${sample}`, { retriable: true });
 }
 
 /**

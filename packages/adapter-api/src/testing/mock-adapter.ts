@@ -131,7 +131,7 @@ export class MockAdapter extends AdapterBase {
       if (faults.failBeforeStart) throw faults.failBeforeStart;
       yield { type: 'started', engine_version: this.version };
       const limit = task.max_tokens ?? Number.POSITIVE_INFINITY;
-      const top = task.logprobs === false ? 0 : (task.top_logprobs ?? 0);
+      const top = task.top_logprobs ?? 0;
       let text = '';
       let finish: FinishReason = this.finishReason;
       let i = 0;
