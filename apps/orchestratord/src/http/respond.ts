@@ -94,10 +94,6 @@ export function startSse(res: ServerResponse, headers: Record<string, string> = 
   res.flushHeaders();
 }
 
-export function writeSse(res: ServerResponse, data: string, event?: string): boolean {
-  return res.write(event ? `event: ${event}\ndata: ${data}\n\n` : `data: ${data}\n\n`);
-}
-
 /** Resolves when the socket drained or closed; the listeners are removed either way. */
 export function drained(res: ServerResponse): Promise<void> {
   if (res.destroyed || res.writableEnded) return Promise.resolve();

@@ -11,6 +11,7 @@ import { DaemonRequestContext } from './request-context.js';
 import { sendError, statusFor } from './respond.js';
 import type { RequestContext } from './route-types.js';
 import type { Router } from './router.js';
+import { endSse } from './sse-sink.js';
 
 export interface ServerOptions {
   router: Router;
@@ -180,8 +181,8 @@ export class DaemonServer implements ResponseOwner {
     if (status >= 500 && err.code !== 'OVERLOADED')
       ctx.log.error({ code: err.code, err: err.message }, 'request error');
     if (res.headersSent) {
-      // Mid-stream: the route owns the framing; all we can do is close.
-      res.end();
+      // Mid-stream: the route owns the framing; all we can do is close (after the frames it queued).
+      endSse(res);
       return;
     }
     // An unread request body would otherwise block the socket for the next request.

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { CancelSignal, TokenEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../core/orchestrator-types.js';
-import { drained } from './respond.js';
+import { queueSse } from './sse-sink.js';
 
 /** One SSE frame; `end` is preceded by a `metrics` frame carrying the job's figures. */
 export function sseFrames(ev: TokenEvent, extra: Record<string, unknown> = {}): string {
@@ -14,9 +14,10 @@ export function sseFrames(ev: TokenEvent, extra: Record<string, unknown> = {}): 
 }
 
 /**
- * Writes a job's events (replayed, then live) as SSE, one write per event so each token leaves
- * at once. Honours socket backpressure. Returns when the terminal event is written or the client
- * left; a client leaving a job nobody else follows cancels it (the upstream socket closes).
+ * Queues a job's events (replayed, then live) as SSE frames (sse-sink: the frames of one loop turn
+ * leave in one write, so no token waits for the next; end the response with `endSse`). Honours
+ * socket backpressure. Returns when the terminal event is queued or the client left; a client
+ * leaving a job nobody else follows cancels it (the upstream socket closes).
  */
 export async function relayJobEvents(
   res: ServerResponse,
@@ -29,22 +30,11 @@ export async function relayJobEvents(
   };
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  // Events that arrive in one burst (one upstream read) leave in one syscall; a lone event is
-  // flushed at the end of the current loop turn, so nothing waits for more tokens.
-  let corked = false;
-  const flush = () => {
-    corked = false;
-    if (!res.destroyed) res.uncork();
-  };
   try {
     for await (const ev of job.events()) {
       if (res.destroyed || res.writableEnded) break;
-      if (!corked) {
-        corked = true;
-        res.cork();
-        setImmediate(flush);
-      }
-      if (!res.write(sseFrames(ev, extra))) await drained(res);
+      const full = queueSse(res, sseFrames(ev, extra));
+      if (full) await full;
     }
   } finally {
     signal.removeEventListener('abort', onAbort);

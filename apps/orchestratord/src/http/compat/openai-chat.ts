@@ -4,6 +4,7 @@ import type { EndEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
+import { sendData } from '../sse-sink.js';
 import { eventsOf, type OpenedJob } from './job-stream.js';
 import {
   endStreamWithDone,
@@ -25,7 +26,6 @@ import {
   type ResponseMeta,
   usageChunk,
 } from './openai-response.js';
-import { sendData } from './sse-sink.js';
 
 export async function handleChat(
   _req: IncomingMessage,

@@ -5,6 +5,7 @@ import type { TokenTextEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
+import { sendData } from '../sse-sink.js';
 import { eventsOf, type OpenedJob } from './job-stream.js';
 import {
   endStreamWithDone,
@@ -24,7 +25,6 @@ import {
   textCompletion,
   usageChunk,
 } from './openai-response.js';
-import { sendData } from './sse-sink.js';
 
 export async function handleCompletion(
   _req: IncomingMessage,

@@ -10,10 +10,10 @@ import {
 } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
+import { endSse, sendData } from '../sse-sink.js';
 import { type FirstEvent, type OpenedJob, relayJob } from './job-stream.js';
 import { openAIStreamError, sendOpenAIError } from './openai-errors.js';
 import type { ResponseMeta } from './openai-response.js';
-import { sendData } from './sse-sink.js';
 
 export function metaFor(job: JobHandle, started: StartedEvent | undefined, prefix: string): ResponseMeta {
   return {
@@ -57,14 +57,14 @@ export function relayCompat<B extends { store?: boolean | null | undefined }>(
 export async function endStreamWithError(res: ServerResponse, ev: ErrorEvent): Promise<void> {
   await sendData(res, JSON.stringify(openAIStreamError(ev)));
   // No [DONE] after an error: a client reading to [DONE] must not mistake this for a full answer.
-  res.end();
+  endSse(res);
 }
 
 /** Ends a stream that succeeded: the usage chunk when asked for, then [DONE]. */
 export async function endStreamWithDone(res: ServerResponse, usage: string | undefined): Promise<void> {
   if (usage !== undefined) await sendData(res, usage);
   await sendData(res, '[DONE]');
-  res.end();
+  endSse(res);
 }
 
 /**

@@ -4,8 +4,8 @@ import { type EndEvent, errorFromEvent, type FinishReason, type TokenTextEvent }
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
+import { endSse, sendData } from '../sse-sink.js';
 import { eventsOf, type FirstEvent, type OpenedJob, relayJob } from './job-stream.js';
-import { sendData } from './sse-sink.js';
 import {
   type GenerateBody,
   generateToTask,
@@ -208,13 +208,13 @@ export async function handleGenerateStream(
           : null;
         const last = held ?? { token: { id: 0, text: '', logprob: null, special: true }, top: undefined };
         await sendData(res, event(last, generated, details));
-        res.end();
+        endSse(res);
         return;
       } else {
         // TGI ends a failed stream with an error event and no sentinel.
         if (held) await sendData(res, event(held, null, null));
         await sendData(res, JSON.stringify(tgiErrorBody(ev.code, ev.message)));
-        res.end();
+        endSse(res);
         return;
       }
     }

@@ -5,6 +5,7 @@ import type { JobHandle, Orchestrator } from '../../core/orchestrator-types.js';
 import { sendJson, startSse } from '../respond.js';
 import type { RouteRegistry } from '../route-types.js';
 import { relayJobEvents } from '../sse-relay.js';
+import { endSse, queueSse } from '../sse-sink.js';
 import { BatchSchema, splitPlacement } from './native-schemas.js';
 
 function notFound(id: string): OrchError {
@@ -70,7 +71,7 @@ export function registerTaskRoutes(routes: RouteRegistry, orchestrator: Orchestr
     if (!job) throw notFound(ctx.params.id!);
     startSse(res);
     await relayJobEvents(res, job, ctx.signal);
-    res.end();
+    endSse(res);
   });
 
   routes.add('POST', '/v2/tasks/:id/cancel', async (_req, res, ctx) => {
@@ -116,7 +117,7 @@ export function registerTaskRoutes(routes: RouteRegistry, orchestrator: Orchestr
       return;
     }
     startSse(res);
-    res.write(`event: batch\ndata: ${JSON.stringify({ batch_id: batchId, tasks: items })}\n\n`);
+    queueSse(res, `event: batch\ndata: ${JSON.stringify({ batch_id: batchId, tasks: items })}\n\n`);
     await Promise.all(accepted.map((job) => relayJobEvents(res, job, ctx.signal)));
     if (!res.destroyed) {
       const states = accepted.map((j) => j.state);
@@ -126,8 +127,8 @@ export function registerTaskRoutes(routes: RouteRegistry, orchestrator: Orchestr
         failed: states.filter((s) => s === 'failed').length + items.length - accepted.length,
         cancelled: states.filter((s) => s === 'cancelled').length,
       };
-      res.write(`event: batch_end\ndata: ${JSON.stringify(summary)}\n\n`);
+      queueSse(res, `event: batch_end\ndata: ${JSON.stringify(summary)}\n\n`);
     }
-    res.end();
+    endSse(res);
   });
 }

@@ -1,0 +1,56 @@
+// The SSE frames of one response, batched per loop turn. Each frame is still its own SSE event and
+// in order; what changes is the syscall: the frames made from one upstream read leave as one HTTP
+// chunk in one write. Corking did the same with one buffer per frame (three with chunked framing),
+// and the writev over those iovecs was a fifth of the daemon's CPU when relaying tokens (BENCHMARKS).
+import type { ServerResponse } from 'node:http';
+import { drained } from './respond.js';
+
+const PENDING = Symbol('orch.ssePending');
+type Batched = ServerResponse & { [PENDING]?: string };
+
+/** Past this many characters the batch is written at once, so it stays bounded under a flood. */
+const FLUSH_AT = 16 * 1024;
+
+/** Writes what is pending; false when the socket buffer is full (the caller should wait for drain). */
+export function flushSse(res: ServerResponse): boolean {
+  const r = res as Batched;
+  const text = r[PENDING];
+  if (text === undefined) return true;
+  r[PENDING] = undefined;
+  if (res.destroyed || res.writableEnded) return true;
+  return res.write(text);
+}
+
+function flushLater(res: Batched): void {
+  flushSse(res);
+}
+
+/**
+ * Queues one whole SSE frame. It leaves at the end of the current loop turn (or sooner when the
+ * batch is large, or at `endSse`), so no frame waits for the next. Resolves later only when the
+ * socket buffer is full: a slow reader pauses the relay instead of growing memory without bound.
+ */
+export function queueSse(res: ServerResponse, frame: string): Promise<void> | undefined {
+  if (res.destroyed || res.writableEnded) return undefined;
+  const r = res as Batched;
+  const pending = r[PENDING];
+  if (pending === undefined) {
+    r[PENDING] = frame;
+    setImmediate(flushLater, r);
+  } else r[PENDING] = pending + frame;
+  if (pending !== undefined && pending.length + frame.length >= FLUSH_AT && !flushSse(res)) {
+    return drained(res);
+  }
+  return res.writableNeedDrain ? drained(res) : undefined;
+}
+
+/** One `data:` event (the OpenAI and TGI stream framing). */
+export function sendData(res: ServerResponse, data: string): Promise<void> | undefined {
+  return queueSse(res, `data: ${data}\n\n`);
+}
+
+/** Writes what is pending and ends the response. */
+export function endSse(res: ServerResponse): void {
+  flushSse(res);
+  res.end();
+}
