@@ -82,18 +82,6 @@ export function sendError(res: ServerResponse, value: unknown): void {
   sendJson(res, statusFor(err), errorBody(err), backoffHeaders(err));
 }
 
-/** Starts an SSE response; tokens are flushed one write each (no buffering proxies: x-accel-buffering). */
-export function startSse(res: ServerResponse, headers: Record<string, string> = {}): void {
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    ...headers,
-  });
-  res.flushHeaders();
-}
-
 /** Resolves when the socket drained or closed; the listeners are removed either way. */
 export function drained(res: ServerResponse): Promise<void> {
   if (res.destroyed || res.writableEnded) return Promise.resolve();

@@ -2,11 +2,11 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { endSse, queueSse, sendData } from './sse-sink.js';
+import { endSse, queueSse, sendData, startSse } from './sse-sink.js';
 
 async function serve(handler: (res: ServerResponse) => void | Promise<void>) {
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    startSse(res);
     void handler(res);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -53,8 +53,8 @@ describe('sse-sink', () => {
       expect(frames.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => `data: {"i":${i}}`));
       expect(frames[50]).toBe('event: end\ndata: {}');
       expect(afterTurn).toBe(1);
-      // endSse wrote the pending end frame before ending: two writes in all.
-      expect(writes).toHaveLength(2);
+      // endSse sent the pending end frame with the final chunk (res.end), not as a write of its own.
+      expect(writes).toHaveLength(1);
     } finally {
       await s.close();
     }
@@ -88,6 +88,29 @@ describe('sse-sink', () => {
       expect(waits).toBeGreaterThan(0);
       expect(maxHeld).toBeLessThan(16 * 1024 + 16 * 1024 + 2048);
     } finally {
+      await s.close();
+    }
+  });
+
+  it('[ORCHD-API-3] with nothing to send yet, the headers still leave at the end of the loop turn', async () => {
+    let release: () => void = () => {};
+    const later = new Promise<void>((r) => {
+      release = r;
+    });
+    const s = await serve(async (res) => {
+      await later;
+      sendData(res, 'late');
+      endSse(res);
+    });
+    try {
+      // The 200 and its headers arrive while the handler still waits for its first frame.
+      const r = await request(s.url);
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toBe('text/event-stream');
+      release();
+      expect(await r.body.text()).toBe('data: late\n\n');
+    } finally {
+      release();
       await s.close();
     }
   });

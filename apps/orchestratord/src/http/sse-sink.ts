@@ -11,6 +11,26 @@ type Batched = ServerResponse & { [PENDING]?: string };
 /** Past this many characters the batch is written at once, so it stays bounded under a flood. */
 const FLUSH_AT = 16 * 1024;
 
+/**
+ * Starts an SSE response. The headers go out with the first frames when those are queued in this
+ * loop turn (one write instead of two), and on their own at the end of the turn otherwise, so a
+ * client whose job waits in the queue still sees its 200 at once.
+ */
+export function startSse(res: ServerResponse, headers: Record<string, string> = {}): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    ...headers,
+  });
+  const r = res as Batched;
+  if (r[PENDING] === undefined) {
+    r[PENDING] = '';
+    setImmediate(flushLater, r);
+  }
+}
+
 /** Writes what is pending; false when the socket buffer is full (the caller should wait for drain). */
 export function flushSse(res: ServerResponse): boolean {
   const r = res as Batched;
@@ -18,6 +38,11 @@ export function flushSse(res: ServerResponse): boolean {
   if (text === undefined) return true;
   r[PENDING] = undefined;
   if (res.destroyed || res.writableEnded) return true;
+  // Empty: only the headers of startSse are waiting (every SSE write comes through here).
+  if (text === '') {
+    res.flushHeaders();
+    return true;
+  }
   return res.write(text);
 }
 
@@ -49,8 +74,11 @@ export function sendData(res: ServerResponse, data: string): Promise<void> | und
   return queueSse(res, `data: ${data}\n\n`);
 }
 
-/** Writes what is pending and ends the response. */
+/** Ends the response with what is pending: the last frames and the final chunk in one write. */
 export function endSse(res: ServerResponse): void {
-  flushSse(res);
-  res.end();
+  const r = res as Batched;
+  const text = r[PENDING];
+  r[PENDING] = undefined;
+  if (text) res.end(text);
+  else res.end();
 }

@@ -3,9 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenTextEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
-import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import { sendData } from '../sse-sink.js';
+import { sendData, startSse } from '../sse-sink.js';
 import { eventsOf, type OpenedJob } from './job-stream.js';
 import {
   endStreamWithDone,

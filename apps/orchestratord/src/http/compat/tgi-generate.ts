@@ -1,10 +1,9 @@
 // POST /generate and /generate_stream in TGI's wire format (see shared notes tgi-wire.md §4–§5).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type EndEvent, errorFromEvent, type FinishReason, type TokenTextEvent } from '@orch/adapter-api';
+import { type EndEvent, errorFromEvent, type FinishReason } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
-import { startSse } from '../respond.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
-import { endSse, sendData } from '../sse-sink.js';
+import { endSse, sendData, startSse } from '../sse-sink.js';
 import { eventsOf, type FirstEvent, type OpenedJob, relayJob } from './job-stream.js';
 import {
   type GenerateBody,
@@ -13,42 +12,18 @@ import {
   sendTgiError,
   tgiErrorBody,
 } from './tgi-request.js';
-
-interface TgiToken {
-  id: number;
-  text: string;
-  logprob: number | null;
-  special: boolean;
-}
-
-/** A TGI `Token`; an engine that gives no id or flag: 0 / false. */
-function toTgiToken(
-  id: number | undefined,
-  text: string,
-  logprob: number | null,
-  special: boolean | undefined,
-): TgiToken {
-  return { id: id ?? 0, text, logprob, special: special === true };
-}
-
-function tgiToken(ev: TokenTextEvent): TgiToken {
-  return toTgiToken(ev.token_id, ev.text, typeof ev.logprob === 'number' ? ev.logprob : null, ev.special);
-}
-
-/** A token's alternatives as TGI `Token`s. */
-function tgiTopTokens(ev: TokenTextEvent): TgiToken[] {
-  return (ev.top_logprobs ?? []).map((a) => toTgiToken(a.id, a.text, a.logprob, a.special));
-}
+import {
+  type StreamToken,
+  type TgiToken,
+  tgiStreamEvent,
+  tgiToken,
+  tgiTokenEvent,
+  tgiTopTokens,
+} from './tgi-stream-event.js';
 
 /** Whether the client asked for `top_n_tokens` (only then does TGI write any `top_tokens`). */
 function wantsTopTokens(body: GenerateBody): boolean {
   return (body.parameters?.top_n_tokens ?? 0) > 0;
-}
-
-/** A stream event's token and, when asked, its alternatives (kept together while an EOS is held). */
-interface StreamToken {
-  token: TgiToken;
-  top: TgiToken[] | undefined;
 }
 
 /** TGI says `eos_token` where the contract says `stop`. */
@@ -179,20 +154,18 @@ export async function handleGenerateStream(
     let index = 0;
     let held: StreamToken | undefined;
     const withTop = wantsTopTokens(body);
-    // TGI's key order; `top_tokens` is left out (undefined) unless there are some, as TGI does.
     const event = (t: StreamToken, generated: string | null, details: unknown) =>
-      JSON.stringify({
-        index: ++index,
-        token: t.token,
-        top_tokens: t.top?.length ? t.top : undefined,
-        generated_text: generated,
-        details,
-      });
+      tgiStreamEvent(++index, t, generated, details);
     startSse(res);
     for await (const ev of eventsOf(opened)) {
       if (ev.type === 'token') {
         if (held) await sendData(res, event(held, null, null));
         held = undefined;
+        // The common token: no alternatives, not held; serialised without building TGI's objects.
+        if (!withTop && ev.special !== true) {
+          await sendData(res, tgiTokenEvent(++index, ev));
+          continue;
+        }
         const t: StreamToken = { token: tgiToken(ev), top: withTop ? tgiTopTokens(ev) : undefined };
         if (t.token.special) held = t;
         else await sendData(res, event(t, null, null));

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { invalidRequestFromZod, OrchError, type TaskRequestInput } from '@orch/adapter-api';
 import type { Job } from '../../core/job.js';
 import type { JobHandle, Orchestrator } from '../../core/orchestrator-types.js';
-import { sendJson, startSse } from '../respond.js';
+import { sendJson } from '../respond.js';
 import type { RouteRegistry } from '../route-types.js';
 import { relayJobEvents } from '../sse-relay.js';
-import { endSse, queueSse } from '../sse-sink.js';
+import { endSse, queueSse, startSse } from '../sse-sink.js';
 import { BatchSchema, splitPlacement } from './native-schemas.js';
 
 function notFound(id: string): OrchError {
