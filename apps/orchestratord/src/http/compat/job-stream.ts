@@ -22,7 +22,10 @@ export interface OpenedJob {
   first: FirstEvent;
   /** The next event after those already read (undefined: the job stream ended); `close()` when done. */
   next(): Promise<FirstEvent | undefined>;
-  /** The next event when it is already in the job's log, without a promise; undefined otherwise. */
+  /**
+   * The next event when it is already in the job's log, without a promise; undefined otherwise. The
+   * relays loop `ev = take() ?? (await next())`: a burst of tokens then costs no promise each.
+   */
   take(): FirstEvent | undefined;
   /** The job's terminal event, once it has one (the job's `result`). */
   result: Promise<TerminalEvent>;
@@ -96,18 +99,6 @@ export async function openOrAnswer(
     return undefined;
   }
   return opened;
-}
-
-/**
- * The opened job's events from the first on. The loop ending (rather than the caller returning on a
- * terminal event) means the job stream ended without one.
- */
-export async function* eventsOf(opened: OpenedJob): AsyncGenerator<FirstEvent, void, undefined> {
-  let ev: FirstEvent | undefined = opened.first;
-  while (ev) {
-    yield ev;
-    ev = opened.take() ?? (await opened.next());
-  }
 }
 
 /** A model name a compat client sends that means "whatever the daemon serves by default". */

@@ -4,7 +4,7 @@ import type { EndEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
 import { sendData, startSse } from '../sse-sink.js';
-import { eventsOf, type OpenedJob } from './job-stream.js';
+import type { FirstEvent, OpenedJob } from './job-stream.js';
 import {
   endStreamWithDone,
   endStreamWithError,
@@ -74,13 +74,14 @@ async function streamChat(
   const top = topAsked(body);
   startSse(res);
   await sendData(res, chatChunk(meta, { role: 'assistant', content: '' }, null, withUsage));
-  for await (const ev of eventsOf(opened)) {
+  for (let ev: FirstEvent | undefined = opened.first; ev; ev = opened.take() ?? (await opened.next())) {
     if (ev.type === 'token') {
       if (!ev.special && !hold && ev.text !== '') {
         const data = body.logprobs
           ? chatChunk(meta, { content: ev.text }, null, withUsage, logprobEntry(ev, top))
           : contentChunk(ev.text);
-        await sendData(res, data);
+        const full = sendData(res, data);
+        if (full) await full;
       }
     } else if (ev.type === 'end') {
       await finishChat(res, meta, ev, hold, withUsage);

@@ -5,7 +5,7 @@ import type { TokenTextEvent } from '@orch/adapter-api';
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
 import { sendData, startSse } from '../sse-sink.js';
-import { eventsOf, type OpenedJob } from './job-stream.js';
+import type { FirstEvent, OpenedJob } from './job-stream.js';
 import {
   endStreamWithDone,
   endStreamWithError,
@@ -81,14 +81,15 @@ async function streamCompletion(
     await sendData(res, completionChunk(meta, prefix, null, withUsage));
     offset = prefix.length;
   }
-  for await (const ev of eventsOf(opened)) {
+  for (let ev: FirstEvent | undefined = opened.first; ev; ev = opened.take() ?? (await opened.next())) {
     if (ev.type === 'token') {
       if (!ev.special && ev.text !== '') {
         const data = body.logprobs
           ? completionChunk(meta, ev.text, null, withUsage, completionLogprobs([ev], offset, body.logprobs))
           : textChunk(ev.text);
         offset += ev.text.length;
-        await sendData(res, data);
+        const full = sendData(res, data);
+        if (full) await full;
       }
     } else if (ev.type === 'end') {
       await sendData(res, completionChunk(meta, '', openAIFinish(ev.finish_reason, false), withUsage));

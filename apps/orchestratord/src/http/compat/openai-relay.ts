@@ -76,7 +76,6 @@ export async function readToEnd(
   opened: OpenedJob,
   onToken: (ev: TokenTextEvent) => void,
 ): Promise<EndEvent | undefined> {
-  // A plain loop rather than eventsOf(): one async-generator layer less per event.
   // Nothing is sent before the end: waiting for it first lets every event be taken from the job's
   // log without a promise each (the open iterator keeps the log from being compacted meanwhile).
   if (opened.first.type === 'token') await opened.result;

@@ -4,7 +4,7 @@ import { type EndEvent, errorFromEvent, type FinishReason } from '@orch/adapter-
 import type { JobHandle } from '../../core/orchestrator-types.js';
 import type { RequestContext, RouteModuleDeps } from '../route-types.js';
 import { endSse, sendData, startSse } from '../sse-sink.js';
-import { eventsOf, type FirstEvent, type OpenedJob, relayJob } from './job-stream.js';
+import { type FirstEvent, type OpenedJob, relayJob } from './job-stream.js';
 import {
   type GenerateBody,
   generateToTask,
@@ -157,13 +157,14 @@ export async function handleGenerateStream(
     const event = (t: StreamToken, generated: string | null, details: unknown) =>
       tgiStreamEvent(++index, t, generated, details);
     startSse(res);
-    for await (const ev of eventsOf(opened)) {
+    for (let ev: FirstEvent | undefined = opened.first; ev; ev = opened.take() ?? (await opened.next())) {
       if (ev.type === 'token') {
         if (held) await sendData(res, event(held, null, null));
         held = undefined;
         // The common token: no alternatives, not held; serialised without building TGI's objects.
         if (!withTop && ev.special !== true) {
-          await sendData(res, tgiTokenEvent(++index, ev));
+          const full = sendData(res, tgiTokenEvent(++index, ev));
+          if (full) await full;
           continue;
         }
         const t: StreamToken = { token: tgiToken(ev), top: withTop ? tgiTopTokens(ev) : undefined };

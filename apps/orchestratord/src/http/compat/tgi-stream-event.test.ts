@@ -2,7 +2,13 @@ import type { TokenTextEvent } from '@orch/adapter-api';
 import { describe, expect, it } from 'vitest';
 import { tgiStreamEvent, tgiToken, tgiTokenEvent } from './tgi-stream-event.js';
 
-const token = (t: Partial<TokenTextEvent>): TokenTextEvent => ({ type: 'token', text: 'x', ...t });
+const token = (t: Partial<TokenTextEvent>): TokenTextEvent => ({
+  type: 'token',
+  job_id: 'job-1',
+  index: 0,
+  text: 'x',
+  ...t,
+});
 
 describe('tgiTokenEvent', () => {
   it('[ORCHD-TGI-2] writes the same bytes as the general serialiser for every kind of token', () => {
