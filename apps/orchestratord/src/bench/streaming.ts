@@ -193,23 +193,23 @@ export function printStreaming(r: StreamingResult): void {
     'In 2a/2b the fake replays cached bytes (~1M tok/s), so "direct" is the fake\'s raw speed and the ' +
       'daemon rows are its relay capacity (parse every upstream event, re-frame it per token); 2c is paced.',
   );
-  const ratio = (set: StreamFigures[]) => {
+  const ratios = (set: StreamFigures[], prefix: string) => {
     const base = set.find((b) => b.path === 'direct')!;
-    return Math.min(
-      ...set
-        .filter((f) => f.path.startsWith('orchd'))
-        .map((f) => f.tokens / f.wallMs / (base.tokens / base.wallMs)),
-    );
+    return set
+      .filter((f) => f.path.startsWith(prefix))
+      .map((f) => f.tokens / f.wallMs / (base.tokens / base.wallMs));
   };
   for (const [name, set] of [
     ['2a one 20k stream, unpaced', r.long],
     ['2b 200 × 256, unpaced', r.many],
     ['2c 200 × 256, paced', r.paced],
   ] as const) {
-    const min = ratio(set);
+    const min = Math.min(...ratios(set, 'orchd'));
+    // The bare relay parses nothing: when it is under the target too, no parsing relay can meet it.
+    const floor = ratios(set, 'relay')[0]!;
     note(
       `target ≥ 0.85× direct throughput, ${name}: worst daemon path ${min.toFixed(2)}× → ` +
-        `${min >= 0.85 ? 'MET' : 'NOT MET'}`,
+        `${min >= 0.85 ? 'MET' : 'NOT MET'} (bare relay in the same run: ${floor.toFixed(2)}×)`,
     );
   }
 }
