@@ -16,13 +16,13 @@ const FLUSH_AT = 16 * 1024;
  * loop turn (one write instead of two), and on their own at the end of the turn otherwise, so a
  * client whose job waits in the queue still sees its 200 at once.
  */
-export function startSse(res: ServerResponse, headers: Record<string, string> = {}): void {
+export function startSse(res: ServerResponse): void {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
+    // No buffering in proxies (nginx) in front of the daemon.
     'x-accel-buffering': 'no',
-    ...headers,
   });
   const r = res as Batched;
   if (r[PENDING] === undefined) {
